@@ -1,0 +1,23 @@
+#pragma once
+// Text → syntax tree. Reports every syntax error of a file (it resynchronises at the next
+// declaration keyword) and never recurses deeper than kMaxNesting.
+#include "engine/lang/ast.hpp"
+#include "engine/lang/source.hpp"
+
+namespace latwin::lang {
+
+// Deeper nesting is reported as an error instead of risking the stack on hostile input.
+inline constexpr int kMaxNesting = 200;
+
+// Parses one file of sources and appends its declarations to model; errors go to diags.
+void parse_file(const SourceSet& sources, std::uint32_t file_idx, Model& model,
+                Diagnostics& diags);
+
+// Parses every file of sources into one model.
+Model parse_model(const SourceSet& sources, Diagnostics& diags);
+
+// Parses a unit written between brackets, without them ("USD/person/year"); nullopt when
+// it is not a unit.
+std::optional<Unit> parse_unit(std::string_view text);
+
+}  // namespace latwin::lang

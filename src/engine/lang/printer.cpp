@@ -1,0 +1,227 @@
+#include "engine/lang/printer.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace latwin::lang {
+
+const char* to_string(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::kAdd: return "+";
+    case BinaryOp::kSub: return "-";
+    case BinaryOp::kMul: return "*";
+    case BinaryOp::kDiv: return "/";
+    case BinaryOp::kPow: return "^";
+    case BinaryOp::kEq: return "==";
+    case BinaryOp::kNe: return "!=";
+    case BinaryOp::kLt: return "<";
+    case BinaryOp::kLe: return "<=";
+    case BinaryOp::kGt: return ">";
+    case BinaryOp::kGe: return ">=";
+    case BinaryOp::kAnd: return "and";
+    case BinaryOp::kOr: return "or";
+  }
+  return "?";
+}
+
+const char* to_string(DistKind kind) {
+  switch (kind) {
+    case DistKind::kNormal: return "normal";
+    case DistKind::kLognormal: return "lognormal";
+    case DistKind::kUniform: return "uniform";
+    case DistKind::kTriangular: return "triangular";
+    case DistKind::kBeta: return "beta";
+  }
+  return "?";
+}
+
+const char* to_string(VarKind kind) {
+  switch (kind) {
+    case VarKind::kConst: return "const";
+    case VarKind::kParam: return "param";
+    case VarKind::kAux: return "aux";
+    case VarKind::kStock: return "stock";
+    case VarKind::kLookup: return "lookup";
+  }
+  return "?";
+}
+
+const char* to_string(Method method) { return method == Method::kEuler ? "euler" : "rk4"; }
+
+bool operator==(const Expr& a, const Expr& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case ExprKind::kNumber:
+      return a.number == b.number;
+    case ExprKind::kString:
+      return a.text == b.text;
+    case ExprKind::kName:
+      return a.text == b.text && a.indices == b.indices;
+    case ExprKind::kCall:
+      return a.text == b.text && a.args == b.args;
+    case ExprKind::kUnary:
+      return a.unary_op == b.unary_op && a.args == b.args;
+    case ExprKind::kBinary:
+      return a.binary_op == b.binary_op && a.args == b.args;
+    case ExprKind::kIf:
+      return a.args == b.args;
+  }
+  return false;
+}
+
+namespace {
+
+std::string quote(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+// Shortest text that reads back as the same double.
+std::string number_text(double value) {
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  return fmt::format("{}", value);
+}
+
+}  // namespace
+
+std::string print_expr(const Expr& expr) {
+  switch (expr.kind) {
+    case ExprKind::kNumber:
+      // A negative literal can only come from a tree built in code; keep it a unary minus.
+      return expr.number < 0 || std::signbit(expr.number)
+                 ? fmt::format("(-{})", number_text(-expr.number))
+                 : number_text(expr.number);
+    case ExprKind::kString:
+      return quote(expr.text);
+    case ExprKind::kName:
+      if (expr.indices.empty()) return expr.text;
+      return fmt::format("{}[{}]", expr.text, fmt::join(expr.indices, ", "));
+    case ExprKind::kCall: {
+      std::vector<std::string> args;
+      for (const auto& arg : expr.args) args.push_back(print_expr(arg));
+      return fmt::format("{}({})", expr.text, fmt::join(args, ", "));
+    }
+    case ExprKind::kUnary:
+      return expr.unary_op == UnaryOp::kNeg ? fmt::format("(-{})", print_expr(expr.args[0]))
+                                            : fmt::format("(not {})", print_expr(expr.args[0]));
+    case ExprKind::kBinary:
+      // Fully parenthesised: the tree keeps no parentheses, so this always reads back equal.
+      return fmt::format("({} {} {})", print_expr(expr.args[0]), to_string(expr.binary_op),
+                         print_expr(expr.args[1]));
+    case ExprKind::kIf:
+      return fmt::format("(if {} then {} else {})", print_expr(expr.args[0]),
+                         print_expr(expr.args[1]), print_expr(expr.args[2]));
+  }
+  return "?";
+}
+
+std::string print_unit(const Unit& unit) {
+  std::string num, den;
+  for (const auto& [base, exponent] : unit) {
+    std::string& side = exponent > 0 ? num : den;
+    int magnitude = std::abs(exponent);
+    if (!side.empty()) side += "*";
+    side += magnitude == 1 ? base : fmt::format("{}^{}", base, magnitude);
+  }
+  if (num.empty()) num = "1";
+  if (den.empty()) return num;
+  // Each denominator factor gets its own '/', so "a/b*c" never misreads as (a/b)*c.
+  std::string out = num;
+  for (const auto& [base, exponent] : unit) {
+    if (exponent >= 0) continue;
+    int magnitude = -exponent;
+    out += "/";
+    out += magnitude == 1 ? base : fmt::format("{}^{}", base, magnitude);
+  }
+  return out;
+}
+
+namespace {
+
+std::string dims_text(const std::vector<std::string>& dims) {
+  return dims.empty() ? "" : fmt::format("[{}]", fmt::join(dims, ", "));
+}
+
+void print_variable(const VarDecl& decl, std::string& out) {
+  out += fmt::format("{} {}{}", to_string(decl.kind), decl.name, dims_text(decl.dims));
+  if (decl.unit) out += fmt::format(" [{}]", print_unit(*decl.unit));
+  if (decl.kind == VarKind::kLookup) {
+    out += " =";
+    for (std::size_t i = 0; i < decl.points.size(); ++i) {
+      out += fmt::format("{} ({}, {})", i ? "," : "", number_text(decl.points[i].first),
+                         number_text(decl.points[i].second));
+    }
+  } else if (decl.value) {
+    out += " = " + print_expr(*decl.value);
+  }
+  if (decl.distribution) {
+    const Distribution& dist = *decl.distribution;
+    std::vector<std::string> args;
+    for (const auto& arg : dist.args) args.push_back(print_expr(arg));
+    out += fmt::format(" ~ {}({})", to_string(dist.kind), fmt::join(args, ", "));
+    if (dist.truncate_low && dist.truncate_high) {
+      out += fmt::format(" truncated [{}, {}]", print_expr(*dist.truncate_low),
+                         print_expr(*dist.truncate_high));
+    }
+  }
+  for (const auto& over : decl.overrides) {
+    out += fmt::format("\n  at {} = {}", fmt::join(over.targets, ", "), print_expr(over.value));
+  }
+  if (decl.range_low && decl.range_high) {
+    out += fmt::format(" range [{}, {}]", number_text(*decl.range_low),
+                       number_text(*decl.range_high));
+  }
+  if (!decl.description.empty()) out += " " + quote(decl.description);
+  if (!decl.source.empty()) out += " source " + quote(decl.source);
+  auto print_flows = [&](const std::vector<FlowRef>& flows, const char* keyword) {
+    for (const auto& flow : flows) {
+      out += fmt::format("\n  {} {}", keyword, flow.name);
+      if (flow.unit) out += fmt::format(" [{}]", print_unit(*flow.unit));
+      if (flow.equation) out += " = " + print_expr(*flow.equation);
+      if (!flow.description.empty()) out += " " + quote(flow.description);
+    }
+  };
+  print_flows(decl.inflows, "inflow");
+  print_flows(decl.outflows, "outflow");
+  out += "\n";
+}
+
+}  // namespace
+
+std::string print_model(const Model& model) {
+  std::string out;
+  for (const auto& sim : model.simulations) {
+    out += "simulation";
+    if (sim.start) out += " start = " + number_text(*sim.start);
+    if (sim.stop) out += " stop = " + number_text(*sim.stop);
+    if (sim.dt) out += " dt = " + number_text(*sim.dt);
+    if (sim.method) out += fmt::format(" method = {}", to_string(*sim.method));
+    if (sim.save_every) out += " save_every = " + number_text(*sim.save_every);
+    out += "\n";
+  }
+  for (const auto& dim : model.dimensions) {
+    out += dim.parent.empty() ? fmt::format("dimension {} = ", dim.name)
+                              : fmt::format("subset {} of {} = ", dim.name, dim.parent);
+    if (!dim.table.empty()) {
+      out += "table(" + quote(dim.table);
+      if (!dim.filter_column.empty()) {
+        out += fmt::format(", {} = {}", dim.filter_column, quote(dim.filter_value));
+      }
+      out += ")";
+    } else {
+      out += fmt::format("{{{}}}", fmt::join(dim.elements, ", "));
+    }
+    if (!dim.description.empty()) out += " " + quote(dim.description);
+    out += "\n";
+  }
+  for (const auto& var : model.variables) print_variable(var, out);
+  return out;
+}
+
+}  // namespace latwin::lang

@@ -1,0 +1,125 @@
+#pragma once
+// The ensemble runner: splits members into batches, runs batches in parallel (oneTBB), and
+// hands finished batches to sinks in member order. The only place in latwin that starts
+// threads for a simulation.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/compile/plan.hpp"
+#include "engine/inputs.hpp"
+
+namespace latwin::engine {
+
+// Lanes per batch: one pass of the plan advances this many members. Chosen from the
+// benchmark in bench/RESULTS.md (state fits in L2 while loops stay long enough to vectorise).
+inline constexpr int kDefaultBatchWidth = 32;
+
+enum class ErrorPolicy { kStop, kRecord };
+
+enum class DiagnosticKind { kNotFinite, kBelowRange, kAboveRange };
+
+// Numerical trouble in one member: recorded once per (member, variable, element, kind).
+struct RunDiagnostic {
+  DiagnosticKind kind = DiagnosticKind::kNotFinite;
+  std::string variable;
+  std::string element;
+  double time = 0;
+  std::uint64_t member = 0;
+  double value = 0;
+};
+std::string describe(const RunDiagnostic& diag);
+
+// A fixed value for a parameter, on every member: "p" or "p[COL]".
+struct ParamOverride {
+  std::string variable;
+  std::string element;  // empty: every element
+  double value = 0;
+};
+
+// Everything that defines a run, as a value: print it, store it, replay it.
+struct RunSpec {
+  std::uint64_t seed = 1;
+  std::uint64_t members = 1;
+  std::uint64_t first_member = 0;  // run members [first, first + members) of a larger ensemble
+  int threads = 0;                 // 0: all cores
+  int batch_width = kDefaultBatchWidth;
+  std::optional<double> start, stop, dt, save_every;
+  std::optional<lang::Method> method;
+  std::vector<std::string> save;   // variable names; empty: every stock and auxiliary shown
+  bool sample_parameters = true;   // false: every member uses the nominal values
+  ErrorPolicy policy = ErrorPolicy::kRecord;
+  std::vector<ParamOverride> overrides;
+  RunInputs inputs;
+};
+
+// What a run saves: which slots and times, in the order sinks receive them.
+struct RunLayout {
+  Settings settings;                    // after the RunSpec's overrides
+  std::vector<double> save_times;
+  std::vector<std::uint32_t> save_vars;  // variable indices
+  std::vector<std::uint32_t> save_slots; // every element of every saved variable, in order
+  std::uint64_t first_member = 0;
+  std::uint64_t members = 0;
+};
+
+// One finished batch: values[(slot_idx * times + time_idx) * lanes + lane].
+struct BatchResult {
+  std::uint64_t first_member = 0;
+  std::uint32_t lanes = 0;
+  std::vector<double> values;
+  std::vector<RunDiagnostic> diagnostics;
+};
+
+// Receives batches in member order, on one thread at a time.
+class RunSink {
+ public:
+  virtual ~RunSink() = default;
+  virtual void begin(const Plan& plan, const RunLayout& layout) = 0;
+  virtual void batch(const BatchResult& result) = 0;
+  virtual void end() {}
+};
+
+struct RunReport {
+  RunLayout layout;
+  std::vector<RunDiagnostic> diagnostics;  // at most kMaxRecordedDiagnostics, member order
+  std::uint64_t diagnostic_count = 0;      // all of them
+  double seconds = 0;
+  int threads = 0;
+};
+
+inline constexpr std::size_t kMaxRecordedDiagnostics = 1000;
+
+// Checks spec against plan (names, settings, inputs); throws latwin::ModelError with a
+// message naming what is wrong. Called by run_ensemble before any work.
+RunLayout validate_run(const Plan& plan, const RunSpec& spec);
+
+// Runs the ensemble. progress (may be empty) is called from the sink thread with the number
+// of members finished. Throws latwin::RunStopped under ErrorPolicy::kStop when a member hits
+// trouble; sinks have then seen every batch before the failing one.
+RunReport run_ensemble(std::shared_ptr<const Plan> plan, const RunSpec& spec,
+                       const std::vector<RunSink*>& sinks,
+                       const std::function<void(std::uint64_t)>& progress = {});
+
+// In-memory trajectories, for tests and small analyses.
+class TrajectoryCollector : public RunSink {
+ public:
+  void begin(const Plan& plan, const RunLayout& layout) override;
+  void batch(const BatchResult& result) override;
+  // Value of a saved slot (index into layout.save_slots) at save time t for a member.
+  double at(std::size_t slot_idx, std::size_t time_idx, std::uint64_t member) const;
+  // Value of variable name (element "" for scalars) by member and time index.
+  double value(const std::string& name, const std::string& element, std::size_t time_idx,
+               std::uint64_t member) const;
+  const RunLayout& layout() const { return layout_; }
+
+ private:
+  const Plan* plan_ = nullptr;
+  RunLayout layout_;
+  std::vector<double> values_;  // [slot][time][member]
+};
+
+}  // namespace latwin::engine
