@@ -144,6 +144,9 @@ struct Plan {
 
   // Runs once per batch: parameters, stocks' initial values, auxiliaries at the start.
   std::vector<Instr> init_program;
+  // (end of a parameter's instructions in init_program, its slot): where a run's fixed
+  // parameter values are applied, so everything computed from the parameter follows it.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> param_ends;
   // Auxiliaries (and flows) from stocks, parameters and time, in dependency order.
   std::vector<Instr> aux_program;
   // Writes the net flow of every stock into its derivative operand.

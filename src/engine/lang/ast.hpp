@@ -47,7 +47,10 @@ struct Distribution {
   std::optional<Expr> truncate_low, truncate_high;  // "truncated [lo, hi]"
   SourceLoc loc;
 
-  friend bool operator==(const Distribution&, const Distribution&) = default;
+  friend bool operator==(const Distribution& a, const Distribution& b) {
+    return a.kind == b.kind && a.args == b.args && a.truncate_low == b.truncate_low &&
+           a.truncate_high == b.truncate_high;
+  }
 };
 
 // "at COL, andean = expr": overrides the value for some elements (element or subset names;

@@ -1,0 +1,33 @@
+#pragma once
+// The batched evaluator: runs a program over all lanes of a batch. Knows nothing of models,
+// only of instructions and operands (plan.hpp).
+#include <cstdint>
+#include <vector>
+
+#include "engine/compile/plan.hpp"
+
+namespace latwin::engine {
+
+struct ResolvedSeries {
+  const Series* series = nullptr;  // null: no values (NaN, or 0 for allocations)
+  SeriesKind kind = SeriesKind::kData;
+};
+
+struct ExecContext {
+  std::uint64_t seed = 0;
+  std::uint64_t first_member = 0;  // member of lane 0
+  std::uint32_t step = 0;
+  const LookupTable* lookups = nullptr;
+  const ResolvedSeries* series = nullptr;
+};
+
+// Operands are rows of `width` doubles; lanes [0, lanes) are computed (lanes <= width).
+void execute(const Instr* begin, const Instr* end, double* operands, std::uint32_t width,
+             std::uint32_t lanes, const ExecContext& ctx);
+
+inline void execute(const std::vector<Instr>& program, double* operands, std::uint32_t width,
+                    std::uint32_t lanes, const ExecContext& ctx) {
+  execute(program.data(), program.data() + program.size(), operands, width, lanes, ctx);
+}
+
+}  // namespace latwin::engine
