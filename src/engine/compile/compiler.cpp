@@ -112,8 +112,8 @@ class Compiler {
     if (diags_.has_errors()) return nullptr;
     flatten_flows();
     desugar();
-    register_variables();
-    if (diags_.has_errors()) return nullptr;
+    // Declaration problems do not stop the checks below, so one pass reports them all.
+    if (!register_variables()) return nullptr;
     check_units();
     emit_all();
     if (diags_.has_errors()) return nullptr;
@@ -468,7 +468,8 @@ class Compiler {
     e = name_expr(result, loc);
   }
 
-  void register_variables() {
+  // False when the model is too large to go on.
+  bool register_variables() {
     for (std::size_t i = 0; i < decls_.size(); ++i) {
       VarDecl& decl = decls_[i];
       if (kEnvNames.count(decl.name)) {
@@ -531,7 +532,7 @@ class Compiler {
     if (vars_.size() >= kMaxVariables) {
       error({}, fmt::format("the model has {} variables; at most {} are supported", vars_.size(),
                             kMaxVariables - 1));
-      return;
+      return false;
     }
     // Slots, and the stocks' flows.
     for (std::uint32_t v = 0; v < vars_.size(); ++v) {
@@ -539,7 +540,7 @@ class Compiler {
       if (info.role == VarRole::kConst || info.role == VarRole::kLookup) continue;
       if (static_cast<std::uint64_t>(next_slot_) + info.count > (1u << kTagShift) / 2) {
         error(info.decl->loc, "the model has too many variable elements");
-        return;
+        return false;
       }
       info.first_slot = next_slot_;
       next_slot_ += info.count;
@@ -572,6 +573,7 @@ class Compiler {
       out.delay_init = delay.init.empty() ? -1 : static_cast<int>(var_index_.at(delay.init));
       out.delay_time = &delay.time;
     }
+    return true;
   }
 
   static const char* role_name(VarRole role) {
@@ -663,6 +665,12 @@ class Compiler {
       if (inner) return -*inner;
     }
     return std::nullopt;
+  }
+
+  // Where an expression starts in the text: binary expressions are located at their operator.
+  static SourceLoc expr_start(const Expr& e) {
+    if (e.kind == ExprKind::kBinary && !e.args.empty()) return expr_start(e.args[0]);
+    return e.loc;
   }
 
   UnitValue time_unit() const { return UnitValue::of({{"year", 1}}); }
@@ -855,10 +863,10 @@ class Compiler {
       if (info.role == VarRole::kStock) what = fmt::format("the initial value of '{}'", decl.name);
       if (decl.value) {
         UnitValue got = unit_of(*decl.value, false);
-        if (!info.hidden) expect_unit(got, declared, decl.value->loc, what);
+        if (!info.hidden) expect_unit(got, declared, expr_start(*decl.value), what);
       }
       for (const auto& over : decl.overrides) {
-        expect_unit(unit_of(over.value, false), declared, over.value.loc, what);
+        expect_unit(unit_of(over.value, false), declared, expr_start(over.value), what);
       }
       if (decl.distribution) check_distribution_units(*decl.distribution, declared);
       if (info.role == VarRole::kStock && !info.hidden) {
@@ -1151,10 +1159,15 @@ class Compiler {
 
   // Dimensions referenced, unindexed, anywhere in e: what a one-argument sum reduces over.
   void free_dims(const Expr& e, std::set<std::uint32_t>& out) {
-    if (e.kind == ExprKind::kName && e.indices.empty()) {
+    if (e.kind == ExprKind::kName) {
       auto it = var_index_.find(e.text);
-      if (it != var_index_.end()) {
+      if (it != var_index_.end() && e.indices.empty()) {
         for (auto dim : vars_[it->second].dims) out.insert(dim);
+      }
+      // x[andean]: an index naming a dimension or subset is free too.
+      for (const auto& index : e.indices) {
+        auto dim = dim_index_.find(index);
+        if (dim != dim_index_.end()) out.insert(dim->second);
       }
     }
     if (e.kind == ExprKind::kCall) {
@@ -1330,7 +1343,7 @@ class Compiler {
                 series_id(kind, name, ctx));
     }
     if (kStatefulCalls.count(f)) {
-      return fail(e.loc, fmt::format("{}() is not allowed here", f));
+      return constant(NAN);  // desugar() replaced every allowed use and reported the others
     }
     // Everything below takes plain value arguments.
     std::vector<Operand> args;
@@ -1776,9 +1789,15 @@ class Compiler {
       if (!reported_loops.insert(key_text).second) continue;
       visible.push_back(visible.front());
       const VarDecl& decl = *vars_[slot_var_[path[seen_at[slot]]]].decl;
-      error(decl.loc, fmt::format("{}algebraic loop: {}; break it with a stock, smooth() or a "
-                                  "delay",
-                                  phase, fmt::join(visible, " -> ")));
+      if (std::string_view(phase).empty()) {
+        error(decl.loc, fmt::format("algebraic loop: {}; break it with a stock, smooth() or a "
+                                    "delay",
+                                    fmt::join(visible, " -> ")));
+      } else {
+        error(decl.loc, fmt::format("{}{}; start one of them from a value that does not depend "
+                                    "on the others",
+                                    phase, fmt::join(visible, " -> ")));
+      }
       if (reported_loops.size() >= 20) return;
     }
   }
@@ -1796,10 +1815,13 @@ class Compiler {
       if (info.role == VarRole::kConst || info.role == VarRole::kLookup) continue;
       for (std::uint32_t e = 0; e < info.count; ++e) slot_var_[info.first_slot + e] = v;
     }
-    std::vector<bool> init_nodes(next_slot_, true);
-    std::vector<std::uint32_t> init_order = order(init_frags_, init_nodes, "at the start, an ");
-    if (diags_.has_errors()) return;
+    // Loops among the equations first; only a model without them can loop at the start
+    // (a stock's initial value reading what depends on that stock).
     std::vector<std::uint32_t> run_order = order(run_frags_, has_run_frag_, "");
+    if (diags_.has_errors()) return;
+    std::vector<bool> init_nodes(next_slot_, true);
+    std::vector<std::uint32_t> init_order =
+        order(init_frags_, init_nodes, "initial values form a loop: ");
     if (diags_.has_errors()) return;
     std::uint32_t temps = 0;
     for (auto slot : init_order) {

@@ -20,6 +20,7 @@ class QuantileSketch {
   double quantile(double q) const;  // q in [0, 1]; NaN when empty
   std::uint64_t count() const { return count_; }
   bool exact() const { return levels_.size() <= 1; }
+  std::size_t stored() const;  // values held across all levels (memory bound)
 
  private:
   void compact(std::size_t level);
