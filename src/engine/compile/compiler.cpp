@@ -1090,6 +1090,17 @@ class Compiler {
   }
 
   Operand emit(const Expr& e, EmitCtx& ctx) {
+    // Reductions expand per element, so nested sums multiply work even when everything folds
+    // to constants: bound the expansion, not only the instructions it leaves.
+    if (++emit_work_ > kMaxInstructions) {
+      if (!too_big_reported_) {
+        too_big_reported_ = true;
+        error(e.loc, fmt::format("the model expands to more than {} operations; reduce nested "
+                                 "sums over dimensions",
+                                 kMaxInstructions));
+      }
+      return constant(NAN);
+    }
     switch (e.kind) {
       case ExprKind::kNumber:
         return constant(e.number);
@@ -1752,14 +1763,23 @@ class Compiler {
                     const std::vector<std::uint32_t>& pending, const char* phase) {
     // Slots left with pending inputs are on or behind a loop. Walk backwards along unresolved
     // reads until a slot repeats: that is a loop.
+    // Each slot is walked at most once over all starts, so this stays linear.
     std::set<std::string> reported_loops;
     std::vector<int> seen_at(next_slot_, -1);
+    std::vector<std::uint32_t> walked_by(next_slot_, 0);
+    std::uint32_t walk = 0;
     for (std::uint32_t start = 0; start < next_slot_; ++start) {
-      if (!is_node[start] || pending[start] == 0) continue;
+      if (!is_node[start] || pending[start] == 0 || walked_by[start] != 0) continue;
+      ++walk;
       std::vector<std::uint32_t> path;
-      std::fill(seen_at.begin(), seen_at.end(), -1);
       std::uint32_t slot = start;
-      while (seen_at[slot] < 0) {
+      bool joined_earlier_walk = false;
+      while (walked_by[slot] != walk) {
+        if (walked_by[slot] != 0) {
+          joined_earlier_walk = true;
+          break;
+        }
+        walked_by[slot] = walk;
         seen_at[slot] = static_cast<int>(path.size());
         path.push_back(slot);
         // A slot still pending reads at least one other pending slot.
@@ -1773,7 +1793,7 @@ class Compiler {
         if (!next) break;
         slot = *next;
       }
-      if (seen_at[slot] < 0) continue;
+      if (joined_earlier_walk || walked_by[slot] != walk) continue;
       // path[seen_at[slot]..] is the loop, each reading the next; print it in causal order.
       std::vector<std::string> names;
       for (std::size_t i = path.size(); i-- > static_cast<std::size_t>(seen_at[slot]);) {
@@ -1996,6 +2016,7 @@ class Compiler {
   std::vector<bool> has_run_frag_;
   std::vector<std::uint32_t> slot_var_;
   std::size_t instruction_count_ = 0;
+  std::size_t emit_work_ = 0;
   bool too_big_reported_ = false;
   bool const_failed_ = false;
 };

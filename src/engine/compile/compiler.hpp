@@ -13,7 +13,7 @@ namespace latwin::engine {
 
 // Work the compiler refuses, so that no input makes it take unbounded time or memory:
 // instructions of all programs together (reductions expand per element).
-inline constexpr std::size_t kMaxInstructions = 20'000'000;
+inline constexpr std::size_t kMaxInstructions = 5'000'000;
 
 struct CompileResult {
   std::shared_ptr<const Plan> plan;  // null when there are errors

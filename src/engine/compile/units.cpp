@@ -1,5 +1,7 @@
 #include "engine/compile/units.hpp"
 
+#include <algorithm>
+
 #include "engine/lang/printer.hpp"
 
 namespace latwin::engine {
@@ -8,7 +10,8 @@ lang::Unit multiply(const lang::Unit& a, const lang::Unit& b, int sign_b) {
   lang::Unit out = a;
   for (const auto& [base, exponent] : b) {
     int& slot = out[base];
-    slot += sign_b * exponent;
+    long long sum = static_cast<long long>(slot) + static_cast<long long>(sign_b) * exponent;
+    slot = static_cast<int>(std::clamp<long long>(sum, -kMaxUnitExponent, kMaxUnitExponent));
     if (slot == 0) out.erase(base);
   }
   return out;
@@ -17,7 +20,11 @@ lang::Unit multiply(const lang::Unit& a, const lang::Unit& b, int sign_b) {
 lang::Unit power(const lang::Unit& a, int exponent) {
   lang::Unit out;
   if (exponent == 0) return out;
-  for (const auto& [base, e] : a) out[base] = e * exponent;
+  for (const auto& [base, e] : a) {
+    // Nested powers could overflow an int; no real unit comes near this bound.
+    long long product = static_cast<long long>(e) * exponent;
+    out[base] = static_cast<int>(std::clamp<long long>(product, -kMaxUnitExponent, kMaxUnitExponent));
+  }
   return out;
 }
 

@@ -20,6 +20,9 @@ struct UnitValue {
   bool checkable() const { return !free && !unknown; }
 };
 
+// Exponents are clamped here so hostile nesting cannot overflow them.
+inline constexpr int kMaxUnitExponent = 1 << 20;
+
 lang::Unit multiply(const lang::Unit& a, const lang::Unit& b, int sign_b = 1);
 lang::Unit power(const lang::Unit& a, int exponent);
 // "person/year", or "1" for dimensionless.
