@@ -48,6 +48,7 @@ struct Prepared {
   std::vector<std::uint32_t> delay_steps;
   std::vector<std::uint32_t> checked_slots;  // checked at every step (not parameters)
   std::vector<std::uint32_t> param_slots;    // checked once, at the start
+  std::vector<double> slot_low, slot_high;   // declared ranges, infinite when none
   std::uint32_t width = 0;
   ErrorPolicy policy = ErrorPolicy::kRecord;
   std::uint64_t seed = 0;
@@ -233,6 +234,15 @@ Prepared prepare(const Plan& plan, const RunSpec& spec) {
     auto& list = var.role == VarRole::kParam ? prep.param_slots : prep.checked_slots;
     for (std::uint32_t e = 0; e < var.element_count; ++e) list.push_back(var.first_slot + e);
   }
+  prep.slot_low.assign(plan.slot_count, -INFINITY);
+  prep.slot_high.assign(plan.slot_count, INFINITY);
+  for (const auto& var : plan.variables) {
+    if (var.role == VarRole::kConst || var.role == VarRole::kLookup) continue;
+    for (std::uint32_t e = 0; e < var.element_count; ++e) {
+      prep.slot_low[var.first_slot + e] = var.range_low.value_or(-INFINITY);
+      prep.slot_high[var.first_slot + e] = var.range_high.value_or(INFINITY);
+    }
+  }
   return prep;
 }
 
@@ -410,9 +420,8 @@ class BatchRunner {
     bool keep_going = true;
     for (auto slot : slots) {
       const double* values = row(plan_.slot_operand(slot));
-      const Variable& var = plan_.variables[plan_.slot_var[slot]];
-      double low = var.range_low.value_or(-INFINITY);
-      double high = var.range_high.value_or(INFINITY);
+      const double low = prep_.slot_low[slot];
+      const double high = prep_.slot_high[slot];
       // Fast path: one vectorisable pass finds whether anything is wrong in the row.
       bool bad = false;
       for (std::uint32_t lane = 0; lane < lanes_; ++lane) {
@@ -436,6 +445,7 @@ class BatchRunner {
         std::uint8_t& seen = state_->reported[static_cast<std::size_t>(slot) * width_ + lane];
         if (seen & bit) continue;
         seen |= bit;
+        const Variable& var = plan_.variables[plan_.slot_var[slot]];
         RunDiagnostic diag;
         diag.kind = kind;
         diag.variable = var.name;
