@@ -284,6 +284,9 @@ class BatchRunner {
     std::size_t save_count = prep_.save_steps.size();
     result.values.assign(prep_.layout.save_slots.size() * save_count * lanes, 0.0);
 
+    lane_troubled_.assign(lanes, 0);
+    lane_trouble_time_.assign(lanes, 0.0);
+    troubled_lanes_ = 0;
     ops_ = state.operands.data();
     width_ = width;
     lanes_ = lanes;
@@ -417,7 +420,6 @@ class BatchRunner {
   // Records NaN, infinities and range violations, once per (member, slot, kind). Returns
   // false when the error policy says stop.
   bool check(const std::vector<std::uint32_t>& slots, double t) {
-    bool keep_going = true;
     for (auto slot : slots) {
       const double* values = row(plan_.slot_operand(slot));
       const double low = prep_.slot_low[slot];
@@ -441,11 +443,21 @@ class BatchRunner {
         } else {
           continue;
         }
+        // Under kStop a member's record ends at the time of its first trouble.
+        if (prep_.policy == ErrorPolicy::kStop && lane_troubled_[lane] &&
+            lane_trouble_time_[lane] < t) {
+          continue;
+        }
         std::uint8_t bit = static_cast<std::uint8_t>(1u << static_cast<int>(kind));
         std::uint8_t& seen = state_->reported[static_cast<std::size_t>(slot) * width_ + lane];
         if (seen & bit) continue;
         seen |= bit;
         const Variable& var = plan_.variables[plan_.slot_var[slot]];
+        if (!lane_troubled_[lane]) {
+          ++troubled_lanes_;
+          lane_troubled_[lane] = 1;
+          lane_trouble_time_[lane] = t;
+        }
         RunDiagnostic diag;
         diag.kind = kind;
         diag.variable = var.name;
@@ -454,10 +466,12 @@ class BatchRunner {
         diag.member = result_->first_member + lane;
         diag.value = v;
         result_->diagnostics.push_back(std::move(diag));
-        if (prep_.policy == ErrorPolicy::kStop) keep_going = false;
       }
     }
-    return keep_going;
+    // Under kStop every member still runs to its own first trouble, so which member the
+    // message names does not depend on how members were batched; a batch ends early only
+    // once all its members are in trouble.
+    return !(prep_.policy == ErrorPolicy::kStop && troubled_lanes_ == lanes_);
   }
 
   void save(std::size_t& next_save, std::uint64_t step) {
@@ -479,6 +493,9 @@ class BatchRunner {
   std::uint32_t lanes_ = 0;
   BatchResult* result_ = nullptr;
   BatchState* state_ = nullptr;
+  std::vector<std::uint8_t> lane_troubled_;
+  std::vector<double> lane_trouble_time_;
+  std::uint32_t troubled_lanes_ = 0;
   ExecContext ctx_;
 };
 
@@ -525,6 +542,11 @@ RunReport run_ensemble(std::shared_ptr<const Plan> plan_ptr, const RunSpec& spec
                   auto lanes = static_cast<std::uint32_t>(std::min(width, spec.members - first));
                   BatchRunner runner(plan, prep);
                   runner.run(spec.first_member + first, lanes, states.local(), *result);
+                  // Member order (then time), whatever the batch width.
+                  std::stable_sort(result->diagnostics.begin(), result->diagnostics.end(),
+                                   [](const RunDiagnostic& a, const RunDiagnostic& b) {
+                                     return a.member < b.member;
+                                   });
                   return result;
                 }) &
             tbb::make_filter<std::shared_ptr<BatchResult>, void>(
