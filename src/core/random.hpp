@@ -30,12 +30,13 @@ inline r123::Philox4x32::ctr_type random_words(const DrawKey& key, std::uint32_t
   return rng(ctr, k);
 }
 
-// A double in the open interval (0, 1) from two 32-bit words, 53 random bits.
+// A double in the open interval (0, 1) from two 32-bit words, 52 random bits.
 inline double words_to_unit(std::uint32_t hi, std::uint32_t lo) {
-  std::uint64_t bits = (static_cast<std::uint64_t>(hi) << 21) ^ (lo >> 11);
-  bits &= (std::uint64_t{1} << 53) - 1;
-  // (bits + 0.5) / 2^53 never hits 0 or 1, so quantile functions stay finite.
-  return (static_cast<double>(bits) + 0.5) * 0x1.0p-53;
+  std::uint64_t bits = (static_cast<std::uint64_t>(hi) << 20) ^ (lo >> 12);
+  bits &= (std::uint64_t{1} << 52) - 1;
+  // (bits + 0.5) / 2^52 is exact for 52 bits (53 would round the top value up to 1), so it
+  // never hits 0 or 1 and quantile functions stay finite.
+  return (static_cast<double>(bits) + 0.5) * 0x1.0p-52;
 }
 
 // A stream of uniforms in (0, 1) for one draw site: two per Philox call.
