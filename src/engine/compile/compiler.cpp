@@ -17,6 +17,7 @@
 #include "engine/compile/units.hpp"
 #include "engine/lang/parser.hpp"
 #include "engine/lang/printer.hpp"
+#include "engine/run/ensemble.hpp"
 #include "engine/run/ops.hpp"
 
 namespace latwin::engine {
@@ -41,10 +42,10 @@ constexpr std::uint32_t kTagDeriv = 2u << kTagShift;
 constexpr std::uint32_t kTagConst = 3u << kTagShift;
 constexpr std::uint32_t kTagTemp = 4u << kTagShift;
 
-// Random streams: (variable << kSiteBits) | site; parameters use the last site number.
-constexpr std::uint32_t kSiteBits = 12;
-constexpr std::uint32_t kParamSite = (1u << kSiteBits) - 1;
-constexpr std::uint32_t kMaxVariables = 1u << (32 - kSiteBits);
+// The element word of a per-step draw: (element << kTermBits) | term of a reduction.
+constexpr std::uint32_t kTermBits = 12;
+constexpr std::uint32_t kMaxTerms = 1u << kTermBits;
+constexpr std::uint32_t kMaxVariables = 1u << 20;
 
 const std::set<std::string, std::less<>> kEnvNames = {"time", "dt", "start", "stop"};
 const std::set<std::string, std::less<>> kStatefulCalls = {"smooth", "smooth3", "delay1",
@@ -88,8 +89,11 @@ struct VarInfo {
   int lookup_table = -1;
   int const_state = 0;
   std::vector<double> const_values;
+  bool sites_numbered = false;
+  std::optional<std::uint32_t> param_stream;
   std::map<const Expr*, std::uint32_t> sites;
-  std::map<const Expr*, std::uint32_t> site_instances;
+  std::map<std::uint32_t, std::uint32_t> site_streams;
+  std::map<std::pair<const Expr*, std::uint32_t>, std::uint32_t> site_instances;
   std::set<std::uint32_t> depends_on;
   // Fixed delays: the hidden input and the optional initial value.
   int delay_input = -1;
@@ -120,6 +124,13 @@ class Compiler {
     order_programs();
     if (diags_.has_errors()) return nullptr;
     finish_plan();
+    // A model whose own settings cannot run is reported by `check`, not only by `run`.
+    try {
+      check_settings(*plan_, plan_->settings);
+    } catch (const Error& err) {
+      error(simulation_loc_, err.what());
+      return nullptr;
+    }
     return plan_;
   }
 
@@ -165,6 +176,7 @@ class Compiler {
     if (!seen_save) s.save_every = std::max(s.dt, 1.0);
     if (!model.simulations.empty()) {
       SourceLoc loc = model.simulations.front().loc;
+      simulation_loc_ = loc;
       if (!(s.dt > 0)) error(loc, "dt must be greater than 0");
       if (!(s.stop > s.start)) error(loc, "stop must be after start");
     }
@@ -181,7 +193,8 @@ class Compiler {
       progress = false;
       std::vector<const lang::DimensionDecl*> later;
       for (const auto* decl : pending) {
-        if (!decl->parent.empty() && !dim_index_.count(decl->parent)) {
+        if (!decl->parent.empty() && !dim_index_.count(decl->parent) &&
+            !failed_dims_.count(decl->parent)) {
           later.push_back(decl);
           continue;
         }
@@ -204,6 +217,16 @@ class Compiler {
   }
 
   void add_dimension(const lang::DimensionDecl& decl) {
+    if (!decl.parent.empty() && failed_dims_.count(decl.parent)) {
+      failed_dims_.insert(decl.name);  // its parent's error is enough
+      return;
+    }
+    std::size_t errors_before = diags_.error_count();
+    add_dimension_checked(decl);
+    if (diags_.error_count() != errors_before) failed_dims_.insert(decl.name);
+  }
+
+  void add_dimension_checked(const lang::DimensionDecl& decl) {
     if (dim_index_.count(decl.name)) {
       error(decl.loc, fmt::format("dimension '{}' is declared twice", decl.name));
       return;
@@ -386,21 +409,26 @@ class Compiler {
                                e.text));
       return;
     }
-    bool fixed = e.text == "delay_fixed";
-    if (e.args.size() != 2 && !(fixed && e.args.size() == 3)) {
-      error(e.loc, fmt::format("{}() takes 2 arguments ({}(input, time){}), found {}", e.text,
-                               e.text, fixed ? " or 3 (input, time, initial value)" : "",
-                               e.args.size()));
+    if (e.args.size() != 2 && e.args.size() != 3) {
+      error(e.loc, fmt::format("{}() takes 2 or 3 arguments ({}(input, time) or {}(input, time, "
+                               "initial output)), found {}",
+                               e.text, e.text, e.text, e.args.size()));
       return;
     }
     SourceLoc loc = e.loc;
     int n = ++hidden_counter_[host];
-    std::string base = fmt::format("{}~{}{}", host, e.text, n);
+    std::string base = fmt::format("{}~{}#{}", host, e.text, n);
     Expr time_expr = e.args[1];
     // The host may have been moved by push_back into the deque? No: deque keeps references.
     const VarDecl& host_decl = decls_[decl_idx];
     VarDecl& input = hidden_decl(VarKind::kAux, base + ".in", host_decl, loc, e.args[0]);
     std::string input_name = input.name;
+    // The output starts at the input's initial value, or at the third argument when given:
+    // that is what lets a feedback loop close through a smooth or a delay.
+    std::string initial_name = input_name;
+    if (e.args.size() == 3) {
+      initial_name = hidden_decl(VarKind::kAux, base + ".init", decls_[decl_idx], loc, e.args[2]).name;
+    }
     smooth_times_.push_back({&decls_[decl_idx], time_expr});
 
     auto flow = [&](const std::string& name, Expr value) -> std::string {
@@ -426,7 +454,7 @@ class Compiler {
                                   name_expr(stock_name, loc), loc),
                       stages));
         VarDecl& stock = hidden_decl(VarKind::kStock, stock_name, decls_[decl_idx], loc,
-                                     name_expr(input_name, loc));
+                                     name_expr(initial_name, loc));
         lang::FlowRef ref;
         ref.name = flow_name;
         stock.inflows.push_back(ref);
@@ -439,7 +467,7 @@ class Compiler {
       for (int s = 1; s <= stages; ++s) {
         std::string stock_name = stages == 1 ? base : fmt::format("{}.{}", base, s);
         // Material in transit starts at steady state: input × stage time.
-        Expr init = binary_expr(BinaryOp::kMul, name_expr(input_name, loc),
+        Expr init = binary_expr(BinaryOp::kMul, name_expr(initial_name, loc),
                                 stages == 1 ? time_expr
                                             : binary_expr(BinaryOp::kDiv, time_expr,
                                                           number_expr(stages, loc), loc),
@@ -457,12 +485,8 @@ class Compiler {
       }
       result = previous;
     } else {
-      std::optional<std::string> init_name;
-      if (e.args.size() == 3) {
-        init_name = hidden_decl(VarKind::kAux, base + ".init", decls_[decl_idx], loc, e.args[2]).name;
-      }
       VarDecl& out = hidden_decl(VarKind::kAux, base, decls_[decl_idx], loc, std::nullopt);
-      delay_outputs_[out.name] = {input_name, init_name.value_or(""), time_expr};
+      delay_outputs_[out.name] = {input_name, e.args.size() == 3 ? initial_name : "", time_expr};
       result = base;
     }
     e = name_expr(result, loc);
@@ -518,6 +542,17 @@ class Compiler {
       }
       info.count = 1;
       for (auto dim : info.dims) info.count *= plan_->dimensions[dim].elements.size();
+      if (decl.unit) {
+        for (const auto& [base, exponent] : *decl.unit) {
+          if (dim_index_.count(base)) {
+            diags_.warning(decl.loc, fmt::format("unit [{}] of '{}' has the name of a dimension; "
+                                                 "to give '{}' that dimension, write {}[{}] "
+                                                 "with no space",
+                                                 unit_text(*decl.unit), decl.name, decl.name,
+                                                 decl.name, base));
+          }
+        }
+      }
       if (decl.kind == VarKind::kParam && !decl.unit) {
         error(decl.loc, fmt::format("parameter '{}' needs a unit in brackets, e.g. [1/year]; "
                                     "write [1] for a pure number",
@@ -783,7 +818,7 @@ class Compiler {
     if (f == "abs" || f == "sum" || f == "mean") return arg(0);
     if (f == "exp" || f == "log" || f == "logistic") {
       if (arg(0).checkable() && !arg(0).unit.empty()) {
-        diags_.warning(loc(0), fmt::format("{}() of a quantity in [{}]: the result's unit is "
+        diags_.warning(expr_start(e.args[0]), fmt::format("{}() of a quantity in [{}]: the result's unit is "
                                            "not defined; divide by a reference value first",
                                            f, unit_text(arg(0).unit)));
       }
@@ -1009,9 +1044,15 @@ class Compiler {
   std::optional<std::uint32_t> bound_element(const Binding& binding, std::uint32_t dim,
                                              const std::string& via, SourceLoc loc,
                                              const std::string& var_name, bool& reported) {
+    // x[country] names the binding of 'country'; failing that, of any dimension related to
+    // it (a subset in force, such as andean, maps to country by element name).
+    bool exact_found = false;
+    if (!via.empty()) {
+      for (const auto& entry : binding) exact_found |= plan_->dimensions[entry.dim].name == via;
+    }
     for (auto it = binding.rbegin(); it != binding.rend(); ++it) {
-      bool match = via.empty() ? dim_root(it->dim) == dim_root(dim)
-                               : plan_->dimensions[it->dim].name == via;
+      bool match = (via.empty() || !exact_found) ? dim_root(it->dim) == dim_root(dim)
+                                                 : plan_->dimensions[it->dim].name == via;
       if (!match) continue;
       if (it->dim == dim) return it->element;
       const std::string& element_name = plan_->dimensions[it->dim].elements[it->element];
@@ -1281,7 +1322,8 @@ class Compiler {
     return acc;
   }
 
-  std::uint32_t series_id(SeriesKind kind, const std::string& name, const EmitCtx& ctx) {
+  std::uint32_t series_id(SeriesKind kind, const std::string& name, const EmitCtx& ctx,
+                          SourceLoc loc = {}) {
     std::string element;
     if (!ctx.binding.empty()) {
       const auto& first = ctx.binding.front();
@@ -1297,6 +1339,17 @@ class Compiler {
     if (kind == SeriesKind::kData && data_) {
       auto series = data_->series(name, element);
       if (series) ref.data = std::move(*series);
+      bool observed = std::any_of(ref.data.values.begin(), ref.data.values.end(),
+                                  [](double v) { return !std::isnan(v); });
+      if (!observed) {
+        diags_.warning(loc, element.empty()
+                                ? fmt::format("data(\"{}\") in an equation without a dimension "
+                                              "reads no country's series: it gives NaN",
+                                              name)
+                                : fmt::format("indicator '{}' has no values for '{}': data() "
+                                              "gives NaN there (a gap)",
+                                              name, element));
+      }
     }
     auto id = static_cast<std::uint32_t>(plan_->series.size());
     plan_->series.push_back(std::move(ref));
@@ -1304,14 +1357,47 @@ class Compiler {
     return id;
   }
 
-  std::uint32_t random_stream(EmitCtx& ctx, const Expr& e, std::uint32_t& instance) {
+  static bool is_random_call(const Expr& e) {
+    return e.kind == ExprKind::kCall &&
+           (e.text == "random_normal" || e.text == "random_uniform" ||
+            e.text == "random_bernoulli" || e.text == "random_poisson");
+  }
+
+  void number_sites(const Expr& e, VarInfo& info) {
+    if (is_random_call(e)) {
+      info.sites.emplace(&e, static_cast<std::uint32_t>(info.sites.size()));
+    }
+    for (const auto& arg : e.args) number_sites(arg, info);
+  }
+
+  // A random stream named by the variable and a label, so that editing other parts of the
+  // model does not change this variable's draws. Hash collisions are resolved by salting.
+  std::uint32_t named_stream(const std::string& var_name, const std::string& label) {
+    for (std::uint32_t salt = 0;; ++salt) {
+      std::string key = fmt::format("{}#{}#{}", var_name, label, salt);
+      std::uint32_t hash = 2166136261u;  // FNV-1a
+      for (unsigned char c : key) hash = (hash ^ c) * 16777619u;
+      if (used_streams_.insert(hash).second) return hash;
+    }
+  }
+
+  // Stream and element words of a per-step draw: (variable, call site), and (element of
+  // the equation, term of a reduction).
+  std::pair<std::uint32_t, std::uint32_t> random_key(EmitCtx& ctx, const Expr& e) {
     VarInfo& info = vars_[ctx.var];
-    auto [it, inserted] = info.sites.emplace(&e, static_cast<std::uint32_t>(info.sites.size()));
-    if (it->second >= kParamSite) {
+    if (!info.sites_numbered) {
+      info.sites_numbered = true;
+      if (info.decl->value) number_sites(*info.decl->value, info);
+      for (const auto& over : info.decl->overrides) number_sites(over.value, info);
+    }
+    std::uint32_t site = info.sites.count(&e) ? info.sites.at(&e) : 0;
+    auto [stream_it, inserted] = info.site_streams.emplace(site, 0);
+    if (inserted) stream_it->second = named_stream(info.decl->name, fmt::format("draw{}", site));
+    std::uint32_t term = info.site_instances[{&e, ctx.element}]++;
+    if (term >= kMaxTerms || ctx.element >= (1u << (32 - kTermBits))) {
       error(e.loc, "too many random draws in one equation");
     }
-    instance = info.site_instances[&e]++;
-    return (ctx.var << kSiteBits) | (it->second & kParamSite);
+    return {stream_it->second, (ctx.element << kTermBits) | (term & (kMaxTerms - 1))};
   }
 
   Operand emit_call(const Expr& e, EmitCtx& ctx) {
@@ -1345,7 +1431,8 @@ class Compiler {
           return fail(e.args[0].loc, unknown_message("indicator", name, data_->indicators()));
         }
         Operand year = emit(e.args[1], ctx);
-        Operand value = op(ctx, OpCode::kSeries, {year}, series_id(SeriesKind::kData, name, ctx));
+        Operand value =
+            op(ctx, OpCode::kSeries, {year}, series_id(SeriesKind::kData, name, ctx, e.loc));
         if (e.args.size() == 3) value = op(ctx, OpCode::kCoalesce, {value, emit(e.args[2], ctx)});
         return value;
       }
@@ -1417,8 +1504,7 @@ class Compiler {
         const_failed_ = true;
         return constant(NAN);
       }
-      std::uint32_t instance = 0;
-      std::uint32_t stream = random_stream(ctx, e, instance);
+      auto [stream, instance] = random_key(ctx, e);
       OpCode code = f == "random_normal"      ? OpCode::kRandNormal
                     : f == "random_uniform"   ? OpCode::kRandUniform
                     : f == "random_bernoulli" ? OpCode::kRandBernoulli
@@ -1557,7 +1643,7 @@ class Compiler {
       const_failed_ = false;
       Operand value = emit(*expr, ctx);
       if (const_failed_ || !value.is_const) {
-        error(expr->loc, fmt::format("const '{}' must be computable from numbers and other "
+        error(expr_start(*expr), fmt::format("const '{}' must be computable from numbers and other "
                                      "consts (use param for values that may vary)",
                                      info.decl->name));
         const_failed_ = saved;
@@ -1622,7 +1708,8 @@ class Compiler {
       }
       return x;
     };
-    Operand u = op(ctx, OpCode::kParamUniform, {}, (v << kSiteBits) | kParamSite);
+    if (!info.param_stream) info.param_stream = named_stream(info.decl->name, "param");
+    Operand u = op(ctx, OpCode::kParamUniform, {}, *info.param_stream);
     ctx.frag->code.back().c = element;
     Operand half = constant(0.5);
     if (dist->truncate_low && dist->truncate_high) {
@@ -1802,7 +1889,11 @@ class Compiler {
       }
       if (names.size() > 1 && names.front() == names.back()) names.pop_back();
       std::vector<std::string> visible;
-      for (const auto& name : names) visible.push_back(display_name(name));
+      for (const auto& name : names) {
+        std::string shown = display_name(name);
+        if (visible.empty() || visible.back() != shown) visible.push_back(shown);
+      }
+      if (visible.size() > 1 && visible.front() == visible.back()) visible.pop_back();
       std::vector<std::string> key = visible;
       std::sort(key.begin(), key.end());
       std::string key_text = fmt::format("{}", fmt::join(key, ","));
@@ -1814,8 +1905,8 @@ class Compiler {
                                     "delay",
                                     fmt::join(visible, " -> ")));
       } else {
-        error(decl.loc, fmt::format("{}{}; start one of them from a value that does not depend "
-                                    "on the others",
+        error(decl.loc, fmt::format("{}{}; give one of them an initial value that does not "
+                                    "depend on the others (e.g. smooth(x, time, initial))",
                                     phase, fmt::join(visible, " -> ")));
       }
       if (reported_loops.size() >= 20) return;
@@ -1823,10 +1914,7 @@ class Compiler {
   }
 
   // Hidden variables are shown as the visible variable they belong to.
-  static std::string display_name(const std::string& name) {
-    auto tilde = name.find('~');
-    return tilde == std::string::npos ? name : name.substr(0, tilde) + " (" + name.substr(tilde + 1) + ")";
-  }
+  static std::string display_name(const std::string& name) { return name.substr(0, name.find('~')); }
 
   void order_programs() {
     slot_var_.assign(next_slot_, 0);
@@ -2000,6 +2088,8 @@ class Compiler {
   std::unordered_map<std::string, std::uint32_t> dim_index_;
   std::vector<std::unordered_map<std::string, std::uint32_t>> element_index_;
   std::vector<SourceLoc> dim_locs_;
+  std::set<std::string> failed_dims_;
+  SourceLoc simulation_loc_;
 
   std::deque<VarDecl> decls_;
   std::set<std::string> hidden_names_;
@@ -2017,6 +2107,7 @@ class Compiler {
   std::vector<std::uint32_t> slot_var_;
   std::size_t instruction_count_ = 0;
   std::size_t emit_work_ = 0;
+  std::set<std::uint32_t> used_streams_;
   bool too_big_reported_ = false;
   bool const_failed_ = false;
 };

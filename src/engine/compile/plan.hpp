@@ -127,7 +127,7 @@ struct Settings {
   double stop = 10;
   double dt = 1;
   double save_every = 1;
-  lang::Method method = lang::Method::kRk4;
+  lang::Method method = lang::Method::kEuler;
 };
 
 struct Plan {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -18,31 +19,85 @@ enum class Tok { kIdent, kNumber, kString, kPunct, kEnd, kBad };
 
 struct Token {
   Tok kind = Tok::kEnd;
-  std::string text;  // identifier, punctuation, or the decoded string
+  std::string text;     // identifier, punctuation, the decoded string, or the bad characters
+  std::string message;  // kBad only: what is wrong, when the lexer knows better than "found X"
   double number = 0;
   SourceLoc loc;
+  SourceLoc end;           // just after the token's last character
   std::size_t offset = 0;  // byte offset of the token's first character
   bool space_before = false;
+  bool line_start = false;  // first token on its line
 };
 
-// Words that start or structure a declaration; they cannot name variables.
+// Words that start a declaration; they cannot name variables.
 const std::set<std::string, std::less<>> kTopKeywords = {
     "dimension", "subset", "const", "param", "aux", "stock", "lookup", "simulation"};
+const std::vector<std::string> kTopKeywordList(kTopKeywords.begin(), kTopKeywords.end());
+// Words that structure a declaration or an expression; they cannot name anything either.
 const std::set<std::string, std::less<>> kReserved = {
-    "dimension", "subset", "const",     "param", "aux",  "stock", "lookup", "simulation",
-    "of",        "at",     "range",     "source", "inflow", "outflow", "truncated",
-    "if",        "then",   "else",      "and",   "or",   "not",   "table"};
+    "dimension", "subset", "const",  "param",  "aux",     "stock",     "lookup",
+    "simulation", "of",    "at",     "range",  "source",  "inflow",    "outflow",
+    "truncated",  "if",    "then",   "else",   "and",     "or",        "not",
+    "table"};
+
+constexpr const char* kDeclarationList =
+    "dimension, subset, const, param, aux, stock, lookup or simulation";
+
+// Long tokens (a 10 000-digit number, a runaway unit) are cut in messages.
+std::string shorten(std::string_view text) {
+  constexpr std::size_t kMax = 40;
+  if (text.size() <= kMax) return std::string(text);
+  std::size_t cut = kMax;
+  // Do not cut a UTF-8 sequence in half.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut)) + "...";
+}
 
 class Lexer {
  public:
-  Lexer(const SourceFile& file, std::uint32_t file_idx) : text_(file.text), file_idx_(file_idx) {}
+  Lexer(const SourceFile& file, std::uint32_t file_idx) : text_(file.text), file_idx_(file_idx) {
+    // A UTF-8 byte order mark, as some Windows editors write, is not part of the model.
+    if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+  }
 
   Token next() {
+    Token tok = lex();
+    tok.end = loc();
+    return tok;
+  }
+
+  SourceLoc loc() const { return {file_idx_, line_, col_}; }
+
+  // Raw text up to the next ']' on the same line, for units; the ']' is consumed.
+  std::optional<std::string> raw_until_bracket() {
+    std::size_t begin = pos_;
+    while (pos_ < text_.size() && text_[pos_] != ']' && text_[pos_] != '\n') advance();
+    last_token_line_ = line_;
+    if (pos_ >= text_.size() || text_[pos_] != ']') return std::nullopt;
+    std::string raw(text_.substr(begin, pos_ - begin));
+    advance();
+    return raw;
+  }
+
+  struct Mark {
+    std::size_t pos;
+    std::uint32_t line, col;
+  };
+  void reset(Mark m) {
+    pos_ = m.pos;
+    line_ = m.line;
+    col_ = m.col;
+  }
+
+ private:
+  Token lex() {
     bool space = skip_space();
     Token tok;
     tok.space_before = space;
     tok.offset = pos_;
     tok.loc = {file_idx_, line_, col_};
+    tok.line_start = line_ != last_token_line_;
+    last_token_line_ = line_;
     if (pos_ >= text_.size()) {
       tok.kind = Tok::kEnd;
       return tok;
@@ -61,9 +116,9 @@ class Lexer {
     if (std::isdigit(static_cast<unsigned char>(c)) ||
         (c == '.' && pos_ + 1 < text_.size() &&
          std::isdigit(static_cast<unsigned char>(text_[pos_ + 1])))) {
-      return lex_number(tok);
+      return lex_number(std::move(tok));
     }
-    if (c == '"') return lex_string(tok);
+    if (c == '"') return lex_string(std::move(tok));
     static constexpr std::array<std::string_view, 4> kTwoChar = {"==", "!=", "<=", ">="};
     for (auto op : kTwoChar) {
       if (text_.substr(pos_, 2) == op) {
@@ -81,41 +136,30 @@ class Lexer {
       tok.text = std::string(1, c);
       return tok;
     }
-    advance();
     tok.kind = Tok::kBad;
-    tok.text = (static_cast<unsigned char>(c) >= 32 && static_cast<unsigned char>(c) < 127)
-                   ? std::string(1, c)
-                   : fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+    auto byte = static_cast<unsigned char>(c);
+    if (byte >= 32 && byte < 127) {
+      tok.text = fmt::format("'{}'", c);
+      advance();
+    } else if (byte >= 0xC2 && byte <= 0xF4) {
+      // A UTF-8 sequence: show it whole, so the analyst sees the letter they typed.
+      std::size_t begin = pos_;
+      advance();
+      while (pos_ < text_.size() && pos_ - begin < 4 &&
+             (static_cast<unsigned char>(text_[pos_]) & 0xC0) == 0x80) {
+        advance();
+      }
+      tok.text = fmt::format("'{}' (names use only ASCII letters, digits and '_')",
+                             text_.substr(begin, pos_ - begin));
+    } else {
+      tok.text = fmt::format("the byte 0x{:02x}", byte);
+      advance();
+    }
     return tok;
   }
 
-  // Raw text up to the next ']' on the same line, for units; the ']' is consumed.
-  std::optional<std::string> raw_until_bracket() {
-    std::size_t begin = pos_;
-    while (pos_ < text_.size() && text_[pos_] != ']' && text_[pos_] != '\n') advance();
-    if (pos_ >= text_.size() || text_[pos_] != ']') return std::nullopt;
-    std::string raw(text_.substr(begin, pos_ - begin));
-    advance();
-    return raw;
-  }
-
-  std::size_t position() const { return pos_; }
-  SourceLoc loc() const { return {file_idx_, line_, col_}; }
-
-  struct Mark {
-    std::size_t pos;
-    std::uint32_t line, col;
-  };
   Mark mark() const { return {pos_, line_, col_}; }
-  void reset(Mark m) {
-    pos_ = m.pos;
-    line_ = m.line;
-    col_ = m.col;
-  }
 
-  std::string error;  // set by lex_number / lex_string on malformed input
-
- private:
   void advance() {
     if (text_[pos_] == '\n') {
       ++line_;
@@ -156,26 +200,35 @@ class Lexer {
       advance();
       digits();
     }
+    bool negative_exponent = false;
     if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
-      std::size_t save_pos = pos_;
       auto save = mark();
       advance();
-      if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) advance();
+      if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) {
+        negative_exponent = text_[pos_] == '-';
+        advance();
+      }
       if (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) {
         digits();
       } else {
-        reset(save);
-        pos_ = save_pos;
+        reset(save);  // "2e" followed by a name: the number ends before the 'e'
+        negative_exponent = false;
       }
     }
     std::string_view literal = text_.substr(begin, pos_ - begin);
     double value = 0;
     auto [ptr, ec] = std::from_chars(literal.data(), literal.data() + literal.size(), value);
     tok.kind = Tok::kNumber;
-    tok.text = std::string(literal);
+    tok.text = shorten(literal);
     if (ec != std::errc() || ptr != literal.data() + literal.size() || !std::isfinite(value)) {
       tok.kind = Tok::kBad;
-      error = fmt::format("number '{}' is out of range", literal);
+      tok.message =
+          negative_exponent
+              ? fmt::format("number {} is too close to zero to represent (the smallest is about "
+                            "5e-324); write 0 if you mean zero",
+                            tok.text)
+              : fmt::format("number {} is too large (the largest is about 1.8e308)", tok.text);
+      value = 0;
     }
     tok.number = value;
     return tok;
@@ -194,7 +247,8 @@ class Lexer {
     }
     if (pos_ >= text_.size() || text_[pos_] != '"') {
       tok.kind = Tok::kBad;
-      error = "text in quotes is not closed on this line (expected '\"')";
+      tok.text = "text in quotes";
+      tok.message = "missing '\"' to close this text; text in quotes must end on the line it starts";
       return tok;
     }
     advance();
@@ -208,6 +262,7 @@ class Lexer {
   std::size_t pos_ = 0;
   std::uint32_t line_ = 1;
   std::uint32_t col_ = 1;
+  std::uint32_t last_token_line_ = 0;
 };
 
 // Thrown inside the parser to unwind to the declaration loop, which resynchronises.
@@ -219,9 +274,9 @@ struct SyntaxError {
 std::string describe(const Token& tok) {
   switch (tok.kind) {
     case Tok::kEnd:
-      return "end of file";
+      return "the end of the file";
     case Tok::kIdent:
-      return fmt::format("'{}'", tok.text);
+      return fmt::format("'{}'", shorten(tok.text));
     case Tok::kNumber:
       return fmt::format("number {}", tok.text);
     case Tok::kString:
@@ -229,10 +284,28 @@ std::string describe(const Token& tok) {
     case Tok::kPunct:
       return fmt::format("'{}'", tok.text);
     case Tok::kBad:
-      return fmt::format("unexpected character '{}'", tok.text);
+      return tok.text;
   }
   return "?";
 }
+
+const char* kind_word(VarKind kind) {
+  switch (kind) {
+    case VarKind::kConst: return "a const";
+    case VarKind::kParam: return "a param";
+    case VarKind::kAux: return "an aux";
+    case VarKind::kStock: return "a stock";
+    case VarKind::kLookup: return "a lookup";
+  }
+  return "?";
+}
+
+// An expression with the height of its tree (a leaf is 1), so the parser can refuse trees
+// deeper than kMaxNesting: later passes walk them recursively.
+struct Node {
+  Expr expr;
+  int height = 1;
+};
 
 class Parser {
  public:
@@ -242,10 +315,16 @@ class Parser {
   }
 
   void parse() {
+    int errors = 0;
     while (tok_.kind != Tok::kEnd) {
       try {
         declaration();
       } catch (const SyntaxError& err) {
+        if (++errors > kMaxErrorsPerFile) {
+          diags_.error(err.loc, fmt::format("more than {} errors in this file; stopping here",
+                                            kMaxErrorsPerFile));
+          return;
+        }
         diags_.error(err.loc, err.message);
         synchronize();
       }
@@ -253,43 +332,53 @@ class Parser {
   }
 
  private:
-  // The next token; lexer errors become syntax errors here so they carry a position.
   void shift() {
     prev_ = std::move(tok_);
     tok_ = lexer_.next();
-    if (tok_.kind == Tok::kBad && !lexer_.error.empty()) {
-      std::string message = std::move(lexer_.error);
-      lexer_.error.clear();
-      diags_.error(tok_.loc, message);
-    }
   }
 
   [[noreturn]] void fail(const std::string& expected) const {
-    throw SyntaxError{tok_.loc, fmt::format("expected {}, found {}", expected, describe(tok_))};
+    // A malformed token (unclosed text, a number out of range) is the real problem.
+    if (tok_.kind == Tok::kBad && !tok_.message.empty()) throw SyntaxError{tok_.loc, tok_.message};
+    throw SyntaxError{here(), fmt::format("expected {}, found {}", expected, describe(tok_))};
+  }
+
+  // Where a message about the current token points: the token, or at the end of the file
+  // just after the last token, where something is missing.
+  SourceLoc here() const {
+    return tok_.kind == Tok::kEnd && prev_.end.line > 0 ? prev_.end : tok_.loc;
   }
 
   bool is_punct(std::string_view p) const { return tok_.kind == Tok::kPunct && tok_.text == p; }
   bool is_word(std::string_view w) const { return tok_.kind == Tok::kIdent && tok_.text == w; }
   bool at_top_keyword() const { return tok_.kind == Tok::kIdent && kTopKeywords.count(tok_.text); }
+  // A declaration keyword first on its line: where error recovery resumes.
+  bool at_declaration_start() const { return at_top_keyword() && tok_.line_start; }
 
   void expect_punct(std::string_view p) {
     if (!is_punct(p)) fail(fmt::format("'{}'", p));
     shift();
   }
-  void expect_word(std::string_view w) {
-    if (!is_word(w)) fail(fmt::format("'{}'", w));
+  void expect_punct(std::string_view p, std::string_view what) {
+    if (!is_punct(p)) fail(std::string(what));
     shift();
   }
 
   std::string name(std::string_view what) {
-    if (tok_.kind != Tok::kIdent) fail(std::string(what));
-    if (kReserved.count(tok_.text)) {
-      throw SyntaxError{tok_.loc, fmt::format("'{}' is a reserved word and cannot be used as {}",
-                                              tok_.text, what)};
-    }
+    if (tok_.kind != Tok::kIdent || at_declaration_start()) fail(std::string(what));
+    if (kReserved.count(tok_.text)) reserved_word(what);
     std::string text = tok_.text;
     shift();
     return text;
+  }
+
+  // A reserved word where a name belongs. It is skipped, so that recovery does not take a
+  // declaration keyword in the middle of a line for the start of the next declaration.
+  [[noreturn]] void reserved_word(std::string_view what) {
+    SyntaxError err{tok_.loc, fmt::format("'{}' is a reserved word and cannot be used as {}",
+                                          tok_.text, what)};
+    shift();
+    throw err;
   }
 
   std::string string_literal(std::string_view what) {
@@ -299,16 +388,30 @@ class Parser {
     return text;
   }
 
-  // Skips to the next token that starts a declaration, so later errors are reported too.
+  // Skips to the next declaration keyword that starts a line, so later errors are reported
+  // too. Always makes progress: an error is never raised on the keyword that began the
+  // failed declaration, which has been consumed.
   void synchronize() {
-    if (tok_.kind != Tok::kEnd) shift();
-    while (tok_.kind != Tok::kEnd && !at_top_keyword()) shift();
+    while (tok_.kind != Tok::kEnd && !at_declaration_start()) shift();
+  }
+
+  [[noreturn]] void not_a_declaration() const {
+    if (tok_.kind == Tok::kIdent) {
+      std::string hint = closest_name(tok_.text, kTopKeywordList);
+      if (!hint.empty()) {
+        throw SyntaxError{tok_.loc, fmt::format("'{}' does not start a declaration; did you mean "
+                                                "'{}'?",
+                                                shorten(tok_.text), hint)};
+      }
+      throw SyntaxError{tok_.loc,
+                        fmt::format("'{}' does not start a declaration (expected {})",
+                                    shorten(tok_.text), kDeclarationList)};
+    }
+    fail(fmt::format("a declaration ({})", kDeclarationList));
   }
 
   void declaration() {
-    if (tok_.kind != Tok::kIdent || !kTopKeywords.count(tok_.text)) {
-      fail("a declaration (dimension, subset, const, param, aux, stock, lookup or simulation)");
-    }
+    if (!at_top_keyword()) not_a_declaration();
     std::string keyword = tok_.text;
     SourceLoc loc = tok_.loc;
     shift();
@@ -326,10 +429,11 @@ class Parser {
     decl.loc = loc;
     decl.name = name(is_subset ? "a subset name" : "a dimension name");
     if (is_subset) {
-      expect_word("of");
+      if (!is_word("of")) fail(fmt::format("'of' and the dimension '{}' is a subset of", decl.name));
+      shift();
       decl.parent = name("the name of the dimension this is a subset of");
     }
-    expect_punct("=");
+    expect_punct("=", fmt::format("'=' and the elements of '{}'", decl.name));
     if (is_punct("{")) {
       shift();
       if (!is_punct("}")) {
@@ -339,11 +443,13 @@ class Parser {
           decl.elements.push_back(name("an element name"));
         }
       }
-      expect_punct("}");
+      expect_punct("}", "',' or '}'");
     } else if (is_word("table")) {
       shift();
       expect_punct("(");
+      SourceLoc table_loc = tok_.loc;
       decl.table = string_literal("the table's name in quotes, e.g. \"countries\"");
+      if (decl.table.empty()) throw SyntaxError{table_loc, "the table's name is empty"};
       if (is_punct(",")) {
         shift();
         decl.filter_column = name("a column name");
@@ -355,19 +461,36 @@ class Parser {
       fail("'{' with element names, or table(\"...\")");
     }
     if (tok_.kind == Tok::kString) decl.description = string_literal("a description");
+    if (tok_.kind != Tok::kEnd && !at_top_keyword()) {
+      end_of_declaration(decl.name, "a description or the next declaration");
+    }
     model_.dimensions.push_back(std::move(decl));
   }
 
   void simulation(SourceLoc loc) {
     SimulationDecl decl;
     decl.loc = loc;
+    static const std::vector<std::string> kKeys = {"start", "stop", "dt", "method",
+                                                   "save_every"};
     while (tok_.kind == Tok::kIdent && !at_top_keyword()) {
       std::string key = tok_.text;
       SourceLoc key_loc = tok_.loc;
+      if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
+        std::string hint = closest_name(key, kKeys);
+        throw SyntaxError{key_loc,
+                          hint.empty()
+                              ? fmt::format("unknown simulation setting '{}' (expected start, "
+                                            "stop, dt, method or save_every)",
+                                            shorten(key))
+                              : fmt::format("unknown simulation setting '{}'; did you mean '{}'?",
+                                            shorten(key), hint)};
+      }
       shift();
-      expect_punct("=");
+      expect_punct("=", fmt::format("'=' and the value of '{}'", key));
+      bool repeated = false;
       if (key == "method") {
         std::string method = tok_.kind == Tok::kIdent ? tok_.text : "";
+        repeated = decl.method.has_value();
         if (method == "euler") {
           decl.method = Method::kEuler;
         } else if (method == "rk4") {
@@ -376,22 +499,20 @@ class Parser {
           fail("'euler' or 'rk4'");
         }
         shift();
-        continue;
-      }
-      double value = signed_number();
-      if (key == "start") {
-        decl.start = value;
-      } else if (key == "stop") {
-        decl.stop = value;
-      } else if (key == "dt") {
-        decl.dt = value;
-      } else if (key == "save_every") {
-        decl.save_every = value;
       } else {
-        throw SyntaxError{key_loc, fmt::format("unknown simulation setting '{}' (expected start, "
-                                               "stop, dt, method or save_every)",
-                                               key)};
+        double value = signed_number();
+        std::optional<double>& slot = key == "start"  ? decl.start
+                                      : key == "stop" ? decl.stop
+                                      : key == "dt"   ? decl.dt
+                                                      : decl.save_every;
+        repeated = slot.has_value();
+        slot = value;
       }
+      if (repeated) throw SyntaxError{key_loc, fmt::format("'{}' is set twice", key)};
+    }
+    if (tok_.kind != Tok::kEnd && !at_top_keyword()) {
+      end_of_declaration("simulation", "a setting (start, stop, dt, method, save_every) or the "
+                                       "next declaration");
     }
     model_.simulations.push_back(decl);
   }
@@ -414,23 +535,36 @@ class Parser {
     return negative ? -value : value;
   }
 
-  std::optional<Unit> unit_in_brackets() {
-    SourceLoc loc = tok_.loc;
-    // The lexer has already read the token after '['; re-read the raw text from there.
-    lexer_.reset(after_bracket_);
+  // The lexer is one token ahead: it has read the token after '['. Move it back to just
+  // after the '[' and read the unit as raw text up to ']'.
+  Unit unit_in_brackets() {
+    Lexer::Mark after_bracket{tok_.offset + 1, tok_.loc.line, tok_.loc.col + 1};
+    SourceLoc loc{tok_.loc.file, tok_.loc.line, tok_.loc.col + 1};
+    lexer_.reset(after_bracket);
     auto raw = lexer_.raw_until_bracket();
-    if (!raw) throw SyntaxError{loc, "unit is not closed with ']' on this line"};
+    if (!raw) {
+      // Resume after the line, so recovery does not read the unit's words as code.
+      throw SyntaxError{tok_.loc, "missing ']' to close the unit"};
+    }
+    tok_.end = lexer_.loc();  // the '[' token now ends after the ']'
     auto unit = parse_unit(*raw);
     if (!unit) {
-      throw SyntaxError{loc, fmt::format("'{}' is not a unit (expected e.g. [person], "
-                                         "[USD/person/year], [1/year] or [1])",
-                                         *raw)};
+      std::string_view trimmed = *raw;
+      while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front()))) {
+        trimmed.remove_prefix(1);
+      }
+      if (trimmed.empty()) {
+        throw SyntaxError{loc, "the unit is empty (write [1] for a quantity without unit)"};
+      }
+      throw SyntaxError{loc, fmt::format("'{}' is not a unit (write e.g. [person], "
+                                         "[USD/person/year], [1/year], or [1] for none)",
+                                         shorten(*raw))};
     }
     shift();
-    return unit;
+    return *unit;
   }
 
-  // After '[': dimension names, or a unit when the '[' is not glued to the name before it.
+  // After the name: '[' glued to it opens dimension names, '[' after a space a unit.
   bool bracket_is_dims() const { return is_punct("[") && !tok_.space_before; }
 
   void variable(const std::string& keyword, SourceLoc loc) {
@@ -444,135 +578,191 @@ class Parser {
     decl.name = name("a variable name");
     if (bracket_is_dims()) {
       if (decl.kind == VarKind::kLookup) {
-        throw SyntaxError{tok_.loc, "lookups have no dimensions"};
+        throw SyntaxError{tok_.loc, "lookups have no dimensions (a unit goes after a space: "
+                                    "lookup f [1] = ...)"};
       }
       shift();
       decl.dims.push_back(name("a dimension name"));
       while (is_punct(",")) {
         shift();
+        SourceLoc dim_loc = tok_.loc;
         decl.dims.push_back(name("a dimension name"));
+        if (decl.dims.size() > 2) {
+          throw SyntaxError{dim_loc, "variables have at most two dimensions"};
+        }
       }
-      if (decl.dims.size() > 2) {
-        throw SyntaxError{decl.loc, "variables have at most two dimensions"};
-      }
-      expect_punct("]");
+      expect_punct("]", "',' or ']'");
     }
-    if (is_punct("[")) {
-      rewind_to_after_bracket();
-      decl.unit = unit_in_brackets();
-    }
+    if (is_punct("[")) decl.unit = unit_in_brackets();
+    bool after_expr = false;
     if (decl.kind == VarKind::kLookup) {
       lookup_points(decl);
     } else if (is_punct("=")) {
       shift();
       decl.value = expression();
-    } else if (decl.kind != VarKind::kParam) {
+      after_expr = true;
+    } else if (decl.kind == VarKind::kParam) {
+      if (!is_punct("~")) {
+        fail(fmt::format("'=' and the value of '{}', or '~' and its distribution", decl.name));
+      }
+    } else {
       fail(fmt::format("'=' and the {} of '{}'",
                        decl.kind == VarKind::kStock ? "initial value" : "value", decl.name));
     }
-    clauses(decl);
-    if (decl.kind == VarKind::kParam && !decl.value && !decl.distribution) {
-      throw SyntaxError{decl.loc, fmt::format("parameter '{}' needs a value ('= ...') or a "
-                                              "distribution ('~ normal(...)')",
-                                              decl.name)};
-    }
+    clauses(decl, after_expr);
     model_.variables.push_back(std::move(decl));
   }
 
-  // The lexer is one token ahead: it has consumed the token after '['. Move it back to
-  // just after the '[' so the unit can be read as raw text.
-  void rewind_to_after_bracket() {
-    Lexer::Mark m{tok_.offset + 1, tok_.loc.line, tok_.loc.col + 1};
-    lexer_.reset(m);
-    after_bracket_ = m;
-  }
-
   void lookup_points(VarDecl& decl) {
-    expect_punct("=");
-    do {
-      if (!decl.points.empty()) shift();  // the ',' between points
-      SourceLoc point_loc = tok_.loc;
-      expect_punct("(");
+    expect_punct("=", fmt::format("'=' and the points of '{}', e.g. = (0, 0), (1, 1)", decl.name));
+    while (true) {
+      expect_punct("(", "a point (x, y)");
+      SourceLoc x_loc = tok_.loc;
       double x = signed_number();
       expect_punct(",");
+      SourceLoc y_loc = tok_.loc;
       double y = signed_number();
       expect_punct(")");
+      if (!std::isfinite(x)) throw SyntaxError{x_loc, "lookup points must be finite numbers"};
+      if (!std::isfinite(y)) throw SyntaxError{y_loc, "lookup points must be finite numbers"};
       if (!decl.points.empty() && !(x > decl.points.back().first)) {
-        throw SyntaxError{point_loc, fmt::format("lookup x values must increase ({} follows {})",
-                                                 x, decl.points.back().first)};
-      }
-      if (!std::isfinite(x) || !std::isfinite(y)) {
-        throw SyntaxError{point_loc, "lookup points must be finite numbers"};
+        throw SyntaxError{x_loc, fmt::format("lookup x values must increase: x = {} comes after "
+                                             "x = {}",
+                                             x, decl.points.back().first)};
       }
       decl.points.emplace_back(x, y);
-    } while (is_punct(","));
-    if (decl.points.empty()) fail("at least one point (x, y)");
+      if (!is_punct(",")) break;
+      shift();
+    }
   }
 
-  void clauses(VarDecl& decl) {
+  // What may follow a variable's definition, for "expected ..." messages.
+  static std::string clause_list(const VarDecl& decl, bool after_expr) {
+    std::vector<std::string> items;
+    if (decl.kind == VarKind::kLookup) {
+      items.push_back("',' and another point");
+    } else if (after_expr) {
+      items.push_back("an operator");
+    }
+    items.push_back("a description in quotes");
+    items.push_back("'source'");
+    if (decl.kind == VarKind::kParam) items.push_back("'~'");
+    if (decl.kind == VarKind::kAux || decl.kind == VarKind::kStock) items.push_back("'range'");
+    if (!decl.dims.empty()) items.push_back("'at'");
+    if (decl.kind == VarKind::kStock) {
+      items.push_back("'inflow'");
+      items.push_back("'outflow'");
+    }
+    items.push_back("the next declaration");
+    std::string out;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (i > 0) out += i + 1 == items.size() ? " or " : ", ";
+      out += items[i];
+    }
+    return out;
+  }
+
+  // The token after a complete declaration is neither a clause nor a declaration keyword.
+  [[noreturn]] void end_of_declaration(std::string_view name, const std::string& expected) const {
+    // A word at the very start of a line was most likely meant as a declaration keyword
+    // (clauses that continue a declaration are usually indented).
+    if (tok_.kind == Tok::kIdent && tok_.line_start && tok_.loc.col == 1) not_a_declaration();
+    if (tok_.kind == Tok::kBad && !tok_.message.empty()) throw SyntaxError{tok_.loc, tok_.message};
+    throw SyntaxError{here(), fmt::format("expected {} after '{}', found {}", expected, name,
+                                          describe(tok_))};
+  }
+
+  void clauses(VarDecl& decl, bool after_expr) {
+    bool has_source = false;
     while (true) {
+      SourceLoc clause_loc = tok_.loc;
       if (tok_.kind == Tok::kString) {
         if (!decl.description.empty()) {
-          throw SyntaxError{tok_.loc, "the description is given twice"};
+          throw SyntaxError{clause_loc, fmt::format("'{}' has two descriptions", decl.name)};
         }
         decl.description = string_literal("a description");
+        after_expr = false;
       } else if (is_word("source")) {
+        if (has_source) throw SyntaxError{clause_loc, fmt::format("'{}' has two sources", decl.name)};
+        has_source = true;
         shift();
         decl.source = string_literal("the source in quotes");
+        after_expr = false;
       } else if (is_word("range")) {
         if (decl.kind != VarKind::kStock && decl.kind != VarKind::kAux) {
-          throw SyntaxError{tok_.loc, "only stocks and auxiliaries take a range"};
+          throw SyntaxError{clause_loc, fmt::format("only stocks and auxes take a range; '{}' is {}",
+                                                    decl.name, kind_word(decl.kind))};
+        }
+        if (decl.range_low) {
+          throw SyntaxError{clause_loc, fmt::format("'{}' has two ranges", decl.name)};
         }
         shift();
         expect_punct("[");
-        decl.range_low = signed_number();
+        double low = signed_number();
         expect_punct(",");
-        decl.range_high = signed_number();
+        double high = signed_number();
         expect_punct("]");
-        if (!(*decl.range_low <= *decl.range_high)) {
-          throw SyntaxError{prev_.loc, "range must be [low, high] with low <= high"};
+        if (!(low <= high)) {
+          throw SyntaxError{clause_loc, fmt::format("range [{}, {}] is empty: write [low, high] "
+                                                    "with low <= high",
+                                                    low, high)};
         }
+        decl.range_low = low;
+        decl.range_high = high;
+        after_expr = false;
       } else if (is_punct("~")) {
         if (decl.kind != VarKind::kParam) {
-          throw SyntaxError{tok_.loc, "only parameters take an uncertainty distribution"};
+          throw SyntaxError{clause_loc, fmt::format("only params take a distribution ('~'); "
+                                                    "'{}' is {}",
+                                                    decl.name, kind_word(decl.kind))};
+        }
+        if (decl.distribution) {
+          throw SyntaxError{clause_loc, fmt::format("'{}' has two distributions", decl.name)};
         }
         shift();
         decl.distribution = distribution();
+        after_expr = false;
       } else if (is_word("at")) {
         if (decl.dims.empty()) {
-          throw SyntaxError{tok_.loc, "'at' sets values for some elements; this variable has no "
-                                      "dimension"};
+          throw SyntaxError{clause_loc, fmt::format("'at' sets values for some elements, but '{}' "
+                                                    "has no dimensions",
+                                                    decl.name)};
         }
         ElementOverride over;
-        over.loc = tok_.loc;
+        over.loc = clause_loc;
         shift();
         over.targets.push_back(element_target());
         while (is_punct(",")) {
           shift();
           over.targets.push_back(element_target());
         }
-        expect_punct("=");
+        expect_punct("=", "',' or '=' and the value for these elements");
         over.value = expression();
         decl.overrides.push_back(std::move(over));
+        after_expr = true;
       } else if (is_word("inflow") || is_word("outflow")) {
         if (decl.kind != VarKind::kStock) {
-          throw SyntaxError{tok_.loc, "only stocks have inflows and outflows"};
+          throw SyntaxError{clause_loc, fmt::format("only stocks have inflows and outflows; '{}' "
+                                                    "is {}",
+                                                    decl.name, kind_word(decl.kind))};
         }
         bool inflow = tok_.text == "inflow";
         shift();
         FlowRef flow;
         flow.loc = tok_.loc;
         flow.name = name("the flow's name");
-        if (is_punct("[")) {
-          rewind_to_after_bracket();
-          flow.unit = unit_in_brackets();
-        }
+        if (is_punct("[")) flow.unit = unit_in_brackets();
+        after_expr = false;
         if (is_punct("=")) {
           shift();
           flow.equation = expression();
-          if (tok_.kind == Tok::kString) flow.description = string_literal("a description");
+          after_expr = true;
+          if (tok_.kind == Tok::kString) {
+            flow.description = string_literal("a description");
+            after_expr = false;
+          }
         } else if (flow.unit) {
-          fail("'=' and the flow's equation");
+          fail(fmt::format("'=' and the equation of '{}'", flow.name));
         }
         (inflow ? decl.inflows : decl.outflows).push_back(std::move(flow));
       } else {
@@ -580,9 +770,7 @@ class Parser {
       }
     }
     if (!at_top_keyword() && tok_.kind != Tok::kEnd) {
-      fail(fmt::format("the end of '{}' (a description, source, range, at, inflow, outflow) or "
-                       "the next declaration",
-                       decl.name));
+      end_of_declaration(decl.name, clause_list(decl, after_expr));
     }
   }
 
@@ -599,46 +787,59 @@ class Parser {
   Distribution distribution() {
     Distribution dist;
     dist.loc = tok_.loc;
-    if (tok_.kind != Tok::kIdent) fail("a distribution");
-    const std::string& kind = tok_.text;
-    std::size_t arity = 0;
+    static const std::vector<std::string> kNames = {"normal", "lognormal", "uniform",
+                                                    "triangular", "beta"};
+    constexpr std::string_view kList = "normal, lognormal, uniform, triangular or beta";
+    if (tok_.kind != Tok::kIdent) fail(fmt::format("a distribution ({})", kList));
+    std::string kind = tok_.text;
+    std::size_t arity = 2;
+    const char* arg_names = "";
     if (kind == "normal") {
       dist.kind = DistKind::kNormal;
-      arity = 2;
+      arg_names = "mean, sd";
     } else if (kind == "lognormal") {
       dist.kind = DistKind::kLognormal;
-      arity = 2;
+      arg_names = "mu, sigma of the logarithm";
     } else if (kind == "uniform") {
       dist.kind = DistKind::kUniform;
-      arity = 2;
+      arg_names = "low, high";
     } else if (kind == "triangular") {
       dist.kind = DistKind::kTriangular;
       arity = 3;
+      arg_names = "low, mode, high";
     } else if (kind == "beta") {
       dist.kind = DistKind::kBeta;
-      arity = 2;
+      arg_names = "a, b";
     } else {
-      fail("a distribution: normal, lognormal, uniform, triangular or beta");
+      std::string hint = closest_name(kind, kNames);
+      throw SyntaxError{tok_.loc,
+                        hint.empty()
+                            ? fmt::format("unknown distribution '{}' (expected {})", shorten(kind),
+                                          kList)
+                            : fmt::format("unknown distribution '{}'; did you mean '{}'?",
+                                          shorten(kind), hint)};
     }
-    std::string kind_name = kind;
     shift();
-    expect_punct("(");
+    expect_punct("(", fmt::format("'(' and the arguments of {}", kind));
     dist.args.push_back(expression());
     while (is_punct(",")) {
       shift();
       dist.args.push_back(expression());
     }
-    expect_punct(")");
+    expect_punct(")", "',' or ')'");
     bool beta_scaled = dist.kind == DistKind::kBeta && dist.args.size() == 4;
     if (dist.args.size() != arity && !beta_scaled) {
-      throw SyntaxError{dist.loc,
-                        fmt::format("{} takes {} arguments{}, found {}", kind_name, arity,
-                                    dist.kind == DistKind::kBeta ? " (or 4: a, b, low, high)" : "",
-                                    dist.args.size())};
+      throw SyntaxError{
+          dist.loc,
+          dist.kind == DistKind::kBeta
+              ? fmt::format("beta takes 2 arguments (a, b) or 4 (a, b, low, high), found {}",
+                            dist.args.size())
+              : fmt::format("{} takes {} arguments ({}), found {}", kind, arity, arg_names,
+                            dist.args.size())};
     }
     if (is_word("truncated")) {
       shift();
-      expect_punct("[");
+      expect_punct("[", "'[' and the bounds, e.g. truncated [0, 1]");
       dist.truncate_low = expression();
       expect_punct(",");
       dist.truncate_high = expression();
@@ -648,192 +849,225 @@ class Parser {
   }
 
   // ---- expressions, by precedence ----
+  //
+  // Two limits keep hostile input from exhausting the stack. depth_ counts the parser's own
+  // recursion: each '(', call, 'if', prefix operator and exponent. The height of the tree
+  // is checked as nodes are built, since a long chain "a + a + ... + a" is a deep tree
+  // without any recursion here, and later passes walk the tree recursively.
 
   struct DepthGuard {
     explicit DepthGuard(Parser& p) : parser(p) {
       if (++parser.depth_ > kMaxNesting) {
-        throw SyntaxError{parser.tok_.loc,
-                          fmt::format("expression nested more than {} levels deep", kMaxNesting)};
+        --parser.depth_;
+        parser.too_deep(parser.tok_.loc);
       }
     }
     ~DepthGuard() { --parser.depth_; }
+    DepthGuard(const DepthGuard&) = delete;
+    DepthGuard& operator=(const DepthGuard&) = delete;
     Parser& parser;
   };
 
-  Expr expression() {
+  [[noreturn]] void too_deep(SourceLoc loc) const {
+    throw SyntaxError{loc, fmt::format("expression nested more than {} levels deep; split it "
+                                       "into several variables",
+                                       kMaxNesting)};
+  }
+
+  Node make(Expr e, int height, SourceLoc loc) const {
+    if (height > kMaxNesting) too_deep(loc);
+    return Node{std::move(e), height};
+  }
+
+  Expr expression() { return expr_node().expr; }
+
+  Node expr_node() {
     DepthGuard guard(*this);
     return or_expr();
   }
 
-  static Expr binary(BinaryOp op, Expr lhs, Expr rhs, SourceLoc loc) {
+  Node binary(BinaryOp op, Node lhs, Node rhs, SourceLoc loc) const {
     Expr e;
     e.kind = ExprKind::kBinary;
     e.binary_op = op;
     e.loc = loc;
-    e.args.push_back(std::move(lhs));
-    e.args.push_back(std::move(rhs));
-    return e;
+    int height = 1 + std::max(lhs.height, rhs.height);
+    e.args.reserve(2);
+    e.args.push_back(std::move(lhs.expr));
+    e.args.push_back(std::move(rhs.expr));
+    return make(std::move(e), height, loc);
   }
 
-  Expr or_expr() {
-    Expr lhs = and_expr();
+  Node unary_node(UnaryOp op, Node operand, SourceLoc loc) const {
+    Expr e;
+    e.kind = ExprKind::kUnary;
+    e.unary_op = op;
+    e.loc = loc;
+    int height = 1 + operand.height;
+    e.args.push_back(std::move(operand.expr));
+    return make(std::move(e), height, loc);
+  }
+
+  Node or_expr() {
+    Node lhs = and_expr();
     while (is_word("or")) {
       SourceLoc loc = tok_.loc;
       shift();
-      DepthGuard guard(*this);
       lhs = binary(BinaryOp::kOr, std::move(lhs), and_expr(), loc);
     }
     return lhs;
   }
 
-  Expr and_expr() {
-    Expr lhs = not_expr();
+  Node and_expr() {
+    Node lhs = not_expr();
     while (is_word("and")) {
       SourceLoc loc = tok_.loc;
       shift();
-      DepthGuard guard(*this);
       lhs = binary(BinaryOp::kAnd, std::move(lhs), not_expr(), loc);
     }
     return lhs;
   }
 
-  Expr not_expr() {
+  Node not_expr() {
     if (is_word("not")) {
       DepthGuard guard(*this);
-      Expr e;
-      e.kind = ExprKind::kUnary;
-      e.unary_op = UnaryOp::kNot;
-      e.loc = tok_.loc;
+      SourceLoc loc = tok_.loc;
       shift();
-      e.args.push_back(not_expr());
-      return e;
+      return unary_node(UnaryOp::kNot, not_expr(), loc);
     }
     return comparison();
   }
 
-  Expr comparison() {
-    Expr lhs = additive();
-    static const std::array<std::pair<std::string_view, BinaryOp>, 6> kOps = {{
-        {"==", BinaryOp::kEq},
-        {"!=", BinaryOp::kNe},
-        {"<", BinaryOp::kLt},
-        {"<=", BinaryOp::kLe},
-        {">", BinaryOp::kGt},
-        {">=", BinaryOp::kGe},
-    }};
-    for (auto [text, op] : kOps) {
-      if (is_punct(text)) {
-        SourceLoc loc = tok_.loc;
-        shift();
-        Expr rhs = additive();
-        for (auto [text2, op2] : kOps) {
-          (void)op2;
-          if (is_punct(text2)) {
-            throw SyntaxError{tok_.loc, "comparisons do not chain; write (a < b) and (b < c)"};
-          }
-        }
-        return binary(op, std::move(lhs), std::move(rhs), loc);
-      }
-    }
-    return lhs;
+  static std::optional<BinaryOp> comparison_op(const Token& tok) {
+    if (tok.kind != Tok::kPunct) return std::nullopt;
+    if (tok.text == "==") return BinaryOp::kEq;
+    if (tok.text == "!=") return BinaryOp::kNe;
+    if (tok.text == "<") return BinaryOp::kLt;
+    if (tok.text == "<=") return BinaryOp::kLe;
+    if (tok.text == ">") return BinaryOp::kGt;
+    if (tok.text == ">=") return BinaryOp::kGe;
+    return std::nullopt;
   }
 
-  Expr additive() {
-    Expr lhs = multiplicative();
+  Node comparison() {
+    Node lhs = additive();
+    auto op = comparison_op(tok_);
+    if (!op) return lhs;
+    SourceLoc loc = tok_.loc;
+    shift();
+    Node rhs = additive();
+    if (comparison_op(tok_)) {
+      throw SyntaxError{tok_.loc, "comparisons do not chain; write (a < b) and (b < c)"};
+    }
+    return binary(*op, std::move(lhs), std::move(rhs), loc);
+  }
+
+  Node additive() {
+    Node lhs = multiplicative();
     while (is_punct("+") || is_punct("-")) {
       BinaryOp op = tok_.text == "+" ? BinaryOp::kAdd : BinaryOp::kSub;
       SourceLoc loc = tok_.loc;
       shift();
-      DepthGuard guard(*this);
       lhs = binary(op, std::move(lhs), multiplicative(), loc);
     }
     return lhs;
   }
 
-  Expr multiplicative() {
-    Expr lhs = unary();
+  Node multiplicative() {
+    Node lhs = unary();
     while (is_punct("*") || is_punct("/")) {
       BinaryOp op = tok_.text == "*" ? BinaryOp::kMul : BinaryOp::kDiv;
       SourceLoc loc = tok_.loc;
       shift();
-      DepthGuard guard(*this);
       lhs = binary(op, std::move(lhs), unary(), loc);
     }
     return lhs;
   }
 
-  Expr unary() {
+  Node unary() {
     if (is_punct("-")) {
       DepthGuard guard(*this);
-      Expr e;
-      e.kind = ExprKind::kUnary;
-      e.unary_op = UnaryOp::kNeg;
-      e.loc = tok_.loc;
+      SourceLoc loc = tok_.loc;
       shift();
-      e.args.push_back(unary());
-      return e;
+      return unary_node(UnaryOp::kNeg, unary(), loc);
     }
     return power();
   }
 
-  Expr power() {
-    Expr base = primary();
+  // '^' binds tighter than a prefix minus (-2^2 is -4) and groups to the right.
+  Node power() {
+    Node base = primary();
     if (is_punct("^")) {
       SourceLoc loc = tok_.loc;
-      shift();
       DepthGuard guard(*this);
+      shift();
       return binary(BinaryOp::kPow, std::move(base), unary(), loc);
     }
     return base;
   }
 
-  Expr primary() {
-    DepthGuard guard(*this);
+  Node primary() {
     Expr e;
     e.loc = tok_.loc;
     if (tok_.kind == Tok::kNumber) {
       e.kind = ExprKind::kNumber;
       e.number = tok_.number;
       shift();
-      return e;
+      return Node{std::move(e), 1};
     }
     if (tok_.kind == Tok::kString) {
       e.kind = ExprKind::kString;
       e.text = tok_.text;
       shift();
-      return e;
+      return Node{std::move(e), 1};
     }
     if (is_punct("(")) {
+      DepthGuard guard(*this);
       shift();
-      Expr inner = expression();
-      expect_punct(")");
+      Node inner = or_expr();
+      expect_punct(")", "an operator or ')'");
       return inner;
     }
     if (is_word("if")) {
+      DepthGuard guard(*this);
+      SourceLoc loc = tok_.loc;
       e.kind = ExprKind::kIf;
       shift();
-      e.args.push_back(expression());
-      expect_word("then");
-      e.args.push_back(expression());
-      expect_word("else");
-      e.args.push_back(expression());
-      return e;
+      int height = 0;
+      auto part = [&] {
+        Node n = or_expr();
+        height = std::max(height, n.height);
+        e.args.push_back(std::move(n.expr));
+      };
+      part();
+      if (!is_word("then")) fail("an operator or 'then'");
+      shift();
+      part();
+      if (!is_word("else")) fail("an operator or 'else'");
+      shift();
+      part();
+      return make(std::move(e), height + 1, loc);
     }
     if (tok_.kind == Tok::kIdent && !kReserved.count(tok_.text)) {
       e.text = tok_.text;
+      SourceLoc loc = tok_.loc;
       shift();
       if (is_punct("(")) {
+        DepthGuard guard(*this);
         e.kind = ExprKind::kCall;
         shift();
+        int height = 0;
         if (!is_punct(")")) {
-          e.args.push_back(expression());
-          while (is_punct(",")) {
+          while (true) {
+            Node arg = or_expr();
+            height = std::max(height, arg.height);
+            e.args.push_back(std::move(arg.expr));
+            if (!is_punct(",")) break;
             shift();
-            e.args.push_back(expression());
           }
         }
-        expect_punct(")");
-        return e;
+        expect_punct(")", "an operator, ',' or ')'");
+        return make(std::move(e), height + 1, loc);
       }
       e.kind = ExprKind::kName;
       if (is_punct("[")) {
@@ -841,15 +1075,19 @@ class Parser {
         e.indices.push_back(name("an element or dimension name"));
         while (is_punct(",")) {
           shift();
+          SourceLoc index_loc = tok_.loc;
           e.indices.push_back(name("an element or dimension name"));
+          if (e.indices.size() > 2) {
+            throw SyntaxError{index_loc, "variables have at most two dimensions"};
+          }
         }
-        expect_punct("]");
-        if (e.indices.size() > 2) {
-          throw SyntaxError{e.loc, "variables have at most two dimensions"};
-        }
+        expect_punct("]", "',' or ']'");
       }
-      return e;
+      return Node{std::move(e), 1};
     }
+    // A declaration keyword in the middle of a line is a misused name; first on a line it
+    // most likely starts the next declaration after an unfinished expression.
+    if (at_top_keyword() && !tok_.line_start) reserved_word("a name");
     fail("a number, a name, '(' or 'if'");
   }
 
@@ -858,7 +1096,6 @@ class Parser {
   Diagnostics& diags_;
   Token tok_;
   Token prev_;
-  Lexer::Mark after_bracket_{0, 1, 1};
   int depth_ = 0;
 };
 
@@ -877,7 +1114,8 @@ Model parse_model(const SourceSet& sources, Diagnostics& diags) {
 }
 
 std::optional<Unit> parse_unit(std::string_view text) {
-  // unit := factor (('*' | '/') factor)* ; factor := atom ('^' int)? ; atom := name | '1'
+  // unit := factor (('*' | '/') factor)* ; factor := atom ('^' '-'? int)? ;
+  // atom := '1' | 'dmnl' | a word of letters, digits, '_', '%', '$' not starting with a digit
   Unit unit;
   std::size_t pos = 0;
   auto skip = [&] {
@@ -923,12 +1161,14 @@ std::optional<Unit> parse_unit(std::string_view text) {
       exponent = std::stoi(std::string(text.substr(digits_begin, pos - digits_begin)));
       if (negative) exponent = -exponent;
     }
-    bool all_digits = true;
-    for (char c : atom) all_digits = all_digits && std::isdigit(static_cast<unsigned char>(c));
     if (atom == "1" || atom == "dmnl") continue;  // dimensionless factors
-    if (all_digits) return std::nullopt;          // scale factors are not units
+    // Scale factors ("1000") are not units, nor is anything else starting with a digit.
+    if (std::isdigit(static_cast<unsigned char>(atom[0]))) return std::nullopt;
     int& slot = unit[atom];
     slot += sign * exponent;
+    // Exponents stay within what a unit can be written with ("m^99"), so every unit
+    // parse_unit returns prints back to text it accepts.
+    if (slot > kMaxUnitExponent || slot < -kMaxUnitExponent) return std::nullopt;
     if (slot == 0) unit.erase(atom);
   }
   return unit;

@@ -90,40 +90,130 @@ std::string number_text(double value) {
 
 }  // namespace
 
-std::string print_expr(const Expr& expr) {
+namespace {
+
+// Binding strength, loosest first: the parser's precedence levels.
+enum Level : int {
+  kLevelAny = 0,
+  kLevelOr = 1,
+  kLevelAnd = 2,
+  kLevelNot = 3,
+  kLevelCompare = 4,
+  kLevelAdd = 5,
+  kLevelMul = 6,
+  kLevelUnary = 7,
+  kLevelPow = 8,
+  kLevelPrimary = 9,
+};
+
+int level_of(const Expr& expr) {
+  switch (expr.kind) {
+    case ExprKind::kUnary:
+      return expr.unary_op == UnaryOp::kNeg ? kLevelUnary : kLevelNot;
+    case ExprKind::kBinary:
+      switch (expr.binary_op) {
+        case BinaryOp::kOr: return kLevelOr;
+        case BinaryOp::kAnd: return kLevelAnd;
+        case BinaryOp::kAdd:
+        case BinaryOp::kSub: return kLevelAdd;
+        case BinaryOp::kMul:
+        case BinaryOp::kDiv: return kLevelMul;
+        case BinaryOp::kPow: return kLevelPow;
+        default: return kLevelCompare;
+      }
+    default:
+      return kLevelPrimary;
+  }
+}
+
+// Prints with the fewest parentheses that read back as the same tree, so the text nests no
+// deeper than the text it was parsed from (and stays within kMaxNesting). min_level is the
+// loosest operator the context takes unparenthesised; right_open says nothing follows
+// within the context, which an "if" needs: its "else" part extends as far as it can.
+void emit(const Expr& expr, int min_level, bool right_open, std::string& out) {
+  bool parens = level_of(expr) < min_level || (expr.kind == ExprKind::kIf && !right_open);
+  if (parens) {
+    out += '(';
+    emit(expr, kLevelAny, true, out);
+    out += ')';
+    return;
+  }
   switch (expr.kind) {
     case ExprKind::kNumber:
       // A negative literal can only come from a tree built in code; keep it a unary minus.
-      return expr.number < 0 || std::signbit(expr.number)
-                 ? fmt::format("(-{})", number_text(-expr.number))
-                 : number_text(expr.number);
+      if (expr.number < 0 || std::signbit(expr.number)) {
+        out += "(-" + number_text(-expr.number) + ")";
+      } else {
+        out += number_text(expr.number);
+      }
+      return;
     case ExprKind::kString:
-      return quote(expr.text);
+      out += quote(expr.text);
+      return;
     case ExprKind::kName:
-      if (expr.indices.empty()) return expr.text;
-      return fmt::format("{}[{}]", expr.text, fmt::join(expr.indices, ", "));
-    case ExprKind::kCall: {
-      std::vector<std::string> args;
-      for (const auto& arg : expr.args) args.push_back(print_expr(arg));
-      return fmt::format("{}({})", expr.text, fmt::join(args, ", "));
-    }
+      out += expr.text;
+      if (!expr.indices.empty()) out += fmt::format("[{}]", fmt::join(expr.indices, ", "));
+      return;
+    case ExprKind::kCall:
+      out += expr.text;
+      out += '(';
+      for (std::size_t i = 0; i < expr.args.size(); ++i) {
+        if (i > 0) out += ", ";
+        emit(expr.args[i], kLevelAny, true, out);
+      }
+      out += ')';
+      return;
     case ExprKind::kUnary:
-      return expr.unary_op == UnaryOp::kNeg ? fmt::format("(-{})", print_expr(expr.args[0]))
-                                            : fmt::format("(not {})", print_expr(expr.args[0]));
-    case ExprKind::kBinary:
-      // Fully parenthesised: the tree keeps no parentheses, so this always reads back equal.
-      return fmt::format("({} {} {})", print_expr(expr.args[0]), to_string(expr.binary_op),
-                         print_expr(expr.args[1]));
+      if (expr.unary_op == UnaryOp::kNeg) {
+        out += '-';
+        std::size_t at = out.size();
+        emit(expr.args[0], kLevelUnary, right_open, out);
+        // "- -x" rather than "--x", which reads like a decrement.
+        if (out.size() > at && out[at] == '-') out.insert(at, 1, ' ');
+      } else {
+        out += "not ";
+        emit(expr.args[0], kLevelNot, right_open, out);
+      }
+      return;
+    case ExprKind::kBinary: {
+      int level = level_of(expr);
+      int lhs_level = level;
+      int rhs_level = level + 1;  // left-associative: a - (b - c) keeps its parentheses
+      if (level == kLevelCompare) {
+        lhs_level = kLevelAdd;  // comparisons do not chain
+        rhs_level = kLevelAdd;
+      } else if (level == kLevelPow) {
+        lhs_level = kLevelPrimary;  // -a^b is -(a^b) and a^b^c is a^(b^c)
+        rhs_level = kLevelUnary;
+      }
+      emit(expr.args[0], lhs_level, false, out);
+      out += level == kLevelPow ? "^" : fmt::format(" {} ", to_string(expr.binary_op));
+      emit(expr.args[1], rhs_level, right_open, out);
+      return;
+    }
     case ExprKind::kIf:
-      return fmt::format("(if {} then {} else {})", print_expr(expr.args[0]),
-                         print_expr(expr.args[1]), print_expr(expr.args[2]));
+      out += "if ";
+      emit(expr.args[0], kLevelAny, true, out);
+      out += " then ";
+      emit(expr.args[1], kLevelAny, true, out);
+      out += " else ";
+      emit(expr.args[2], kLevelAny, right_open, out);
+      return;
   }
-  return "?";
+}
+
+}  // namespace
+
+std::string print_expr(const Expr& expr) {
+  std::string out;
+  emit(expr, kLevelAny, true, out);
+  return out;
 }
 
 std::string print_unit(const Unit& unit) {
   std::string num, den;
   for (const auto& [base, exponent] : unit) {
+    if (exponent == 0) continue;
     std::string& side = exponent > 0 ? num : den;
     int magnitude = std::abs(exponent);
     if (!side.empty()) side += "*";
@@ -170,15 +260,15 @@ void print_variable(const VarDecl& decl, std::string& out) {
                          print_expr(*dist.truncate_high));
     }
   }
-  for (const auto& over : decl.overrides) {
-    out += fmt::format("\n  at {} = {}", fmt::join(over.targets, ", "), print_expr(over.value));
-  }
   if (decl.range_low && decl.range_high) {
     out += fmt::format(" range [{}, {}]", number_text(*decl.range_low),
                        number_text(*decl.range_high));
   }
   if (!decl.description.empty()) out += " " + quote(decl.description);
   if (!decl.source.empty()) out += " source " + quote(decl.source);
+  for (const auto& over : decl.overrides) {
+    out += fmt::format("\n  at {} = {}", fmt::join(over.targets, ", "), print_expr(over.value));
+  }
   auto print_flows = [&](const std::vector<FlowRef>& flows, const char* keyword) {
     for (const auto& flow : flows) {
       out += fmt::format("\n  {} {}", keyword, flow.name);

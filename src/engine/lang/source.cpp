@@ -14,8 +14,9 @@ namespace latwin::lang {
 SourceFile::SourceFile(std::string path_in, std::string text_in)
     : path(std::move(path_in)), text(std::move(text_in)) {
   line_starts.push_back(0);
-  for (std::uint32_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n') line_starts.push_back(i + 1);
+  // size_t: a 32-bit index would wrap and never end on a file over 4 GiB.
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') line_starts.push_back(static_cast<std::uint32_t>(i + 1));
   }
 }
 
@@ -50,6 +51,16 @@ void Diagnostics::warning(SourceLoc loc, std::string message) {
   items_.push_back({Severity::kWarning, loc, std::move(message)});
 }
 
+namespace {
+
+bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// The part of a long line shown in a message: about kWindow bytes around the column, so
+// that a megabyte-long line does not make every message a megabyte.
+constexpr std::size_t kWindow = 120;
+
+}  // namespace
+
 std::string format_diagnostic(const Diagnostic& diag, const SourceSet& sources) {
   const char* kind = diag.severity == Severity::kError ? "error" : "warning";
   if (diag.loc.line == 0 || diag.loc.file >= sources.size()) {
@@ -61,13 +72,34 @@ std::string format_diagnostic(const Diagnostic& diag, const SourceSet& sources) 
   std::string out =
       fmt::format("{}:{}:{}: {}: {}\n", file.path, diag.loc.line, diag.loc.col, kind, diag.message);
   std::string_view line = file.line_text(diag.loc.line);
-  std::string gutter = fmt::format("{:>5} | ", diag.loc.line);
-  out += gutter;
-  // Tabs kept as tabs in the caret line so the caret stays under the column.
-  out += line;
-  out += "\n      | ";
-  for (std::uint32_t i = 1; i < diag.loc.col && i - 1 < line.size(); ++i) {
-    out += line[i - 1] == '\t' ? '\t' : ' ';
+  // Columns count from after a UTF-8 byte order mark, which the parser skips.
+  if (diag.loc.line == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+  std::size_t caret = std::min<std::size_t>(diag.loc.col - 1, line.size());
+  std::string_view prefix, suffix;
+  if (line.size() > kWindow) {
+    std::size_t begin = caret > kWindow / 2 ? caret - kWindow / 2 : 0;
+    while (begin > 0 && is_continuation(line[begin])) --begin;
+    std::size_t end = std::min(line.size(), begin + kWindow);
+    while (end < line.size() && is_continuation(line[end])) ++end;
+    if (begin > 0) prefix = "...";
+    if (end < line.size()) suffix = "...";
+    line = line.substr(begin, end - begin);
+    caret -= begin;
+  }
+  std::string number = std::to_string(diag.loc.line);
+  std::size_t width = std::max<std::size_t>(5, number.size());
+  out += fmt::format("{:>{}} | {}{}{}\n", number, width, prefix, line, suffix);
+  out += std::string(width + 1, ' ');
+  out += "| ";
+  out += prefix.empty() ? "" : "   ";
+  // Tabs kept as tabs so the caret stays under the column; a multi-byte UTF-8 character
+  // takes one place on screen.
+  for (std::size_t i = 0; i < caret; ++i) {
+    if (line[i] == '\t') {
+      out += '\t';
+    } else if (!is_continuation(line[i])) {
+      out += ' ';
+    }
   }
   out += "^\n";
   return out;
@@ -80,15 +112,21 @@ std::string Diagnostics::format(const SourceSet& sources) const {
 }
 
 namespace {
+// Optimal string alignment distance: insertions, deletions, substitutions, and swaps of two
+// adjacent characters ("strat" for "start"), each one edit.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  std::vector<std::size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
       std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
       cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+      }
     }
+    std::swap(prev2, prev);
     std::swap(prev, cur);
   }
   return prev[b.size()];

@@ -75,18 +75,9 @@ std::string unknown_variable(const Plan& plan, const std::string& name) {
                      hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint));
 }
 
-Prepared prepare(const Plan& plan, const RunSpec& spec) {
-  Prepared prep;
-  Settings s = plan.settings;
-  if (spec.start) s.start = *spec.start;
-  if (spec.stop) s.stop = *spec.stop;
-  if (spec.dt) s.dt = *spec.dt;
-  if (spec.method) s.method = *spec.method;
-  if (spec.save_every) {
-    s.save_every = *spec.save_every;
-  } else if (spec.dt) {
-    s.save_every = std::max(plan.settings.save_every, s.dt);
-  }
+}  // namespace
+
+void check_settings(const Plan& plan, const Settings& s) {
   if (!(s.dt > 0) || !std::isfinite(s.dt)) throw ModelError(fmt::format("dt must be greater than 0 (it is {})", s.dt));
   if (!(s.stop > s.start)) {
     throw ModelError(fmt::format("stop ({}) must be after start ({})", s.stop, s.start));
@@ -103,6 +94,34 @@ Prepared prepare(const Plan& plan, const RunSpec& spec) {
                                  "dt ({})",
                                  s.save_every, s.dt));
   }
+  for (const auto& line : plan.delays) {
+    auto n = whole_steps(line.delay_time, s.dt);
+    if (!n || *n == 0) {
+      const std::string& name = plan.variables[line.var].name;
+      throw ModelError(fmt::format("the fixed delay in '{}' ({}) must be a whole, positive number "
+                                   "of steps of dt ({})",
+                                   name.substr(0, name.find('~')), line.delay_time, s.dt));
+    }
+  }
+}
+
+namespace {
+
+Prepared prepare(const Plan& plan, const RunSpec& spec) {
+  Prepared prep;
+  Settings s = plan.settings;
+  if (spec.start) s.start = *spec.start;
+  if (spec.stop) s.stop = *spec.stop;
+  if (spec.dt) s.dt = *spec.dt;
+  if (spec.method) s.method = *spec.method;
+  if (spec.save_every) {
+    s.save_every = *spec.save_every;
+  } else if (spec.dt && !whole_steps(s.save_every, s.dt)) {
+    s.save_every = s.dt;  // the model's interval does not fit the new dt: save every step
+  }
+  check_settings(plan, s);
+  auto steps = whole_steps(s.stop - s.start, s.dt);
+  auto stride = whole_steps(s.save_every, s.dt);
   prep.steps = *steps;
   for (std::uint64_t k = 0; k <= prep.steps; k += *stride) prep.save_steps.push_back(k);
   if (prep.save_steps.back() != prep.steps) prep.save_steps.push_back(prep.steps);
@@ -219,13 +238,7 @@ Prepared prepare(const Plan& plan, const RunSpec& spec) {
   }
 
   for (const auto& line : plan.delays) {
-    auto n = whole_steps(line.delay_time, s.dt);
-    if (!n || *n == 0) {
-      throw ModelError(fmt::format("the fixed delay of {} ({}) must be a whole, positive number "
-                                   "of steps of dt ({})",
-                                   plan.variables[line.var].name, line.delay_time, s.dt));
-    }
-    prep.delay_steps.push_back(static_cast<std::uint32_t>(*n));
+    prep.delay_steps.push_back(static_cast<std::uint32_t>(*whole_steps(line.delay_time, s.dt)));
   }
 
   for (std::uint32_t v = 0; v < plan.variables.size(); ++v) {

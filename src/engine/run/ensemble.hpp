@@ -93,6 +93,10 @@ struct RunReport {
 
 inline constexpr std::size_t kMaxRecordedDiagnostics = 1000;
 
+// Checks that settings make a whole number of steps (and of save intervals and fixed
+// delays); throws latwin::ModelError saying what to change.
+void check_settings(const Plan& plan, const Settings& settings);
+
 // Checks spec against plan (names, settings, inputs); throws latwin::ModelError with a
 // message naming what is wrong. Called by run_ensemble before any work.
 RunLayout validate_run(const Plan& plan, const RunSpec& spec);

@@ -107,8 +107,8 @@ void SummaryCsvSink::end() {
     for (std::size_t time_idx = 0; time_idx < times; ++time_idx) {
       CellSummary cell = summary(slot_idx, time_idx);
       fmt::format_to(out, "{},{},{},{},{},{},{},{},{},{},{}\n", slot_labels_[slot_idx],
-                     layout_.save_times[time_idx], cell.count, cell.non_finite, cell.mean,
-                     cell.sd, cell.p5, cell.p25, cell.p50, cell.p75, cell.p95);
+                     layout_.save_times[time_idx], cell.count, cell.non_finite, cell.mean, cell.sd,
+                     cell.p5, cell.p25, cell.p50, cell.p75, cell.p95);
     }
   }
   write_file_atomically(path_, text);

@@ -31,7 +31,7 @@ class TrajectoryCsvSink : public RunSink {
   std::unique_ptr<AtomicFileWriter> writer_;
   RunLayout layout_;
   std::vector<std::string> slot_labels_;  // "variable,element" of each saved slot
-  std::string rows_;                       // one batch's rows, reused
+  std::string rows_;                      // one batch's rows, reused
 };
 
 // Ensemble statistics of every saved value at every save time, as CSV:

@@ -89,10 +89,10 @@ TEST(CompileErrors, UnknownFunction) {
 
 TEST(CompileErrors, ConstMustFold) {
   EXPECT_EQ(errors_of("param p [1] = 1\nconst c = p * 2\n"),
-            "m.lw:2:13: error: const 'c' must be computable from numbers and other consts (use "
+            "m.lw:2:11: error: const 'c' must be computable from numbers and other consts (use "
             "param for values that may vary)\n"
             "    2 | const c = p * 2\n"
-            "      |             ^\n");
+            "      |           ^\n");
 }
 
 TEST(CompileErrors, DataNeedsADataFolder) {
