@@ -1,0 +1,43 @@
+# Everyday commands. The build itself is CMake (CMakePresets.json); this file only strings
+# the steps together. Two cores by default: set JOBS=8 on a bigger machine.
+JOBS ?= 2
+
+.PHONY: all deps release run test asan fuzz bench format clean
+
+all: release
+
+# Debian packages the build, tests and tools need (asks for sudo when not root).
+deps:
+	scripts/install-deps.sh
+
+release: deps
+	cmake --preset release
+	cmake --build --preset release -j$(JOBS)
+
+# Build, then run the example model: 1000 members, results in out/example/.
+run: release
+	./build/release/latwin run models/examples/hemisphere-lite --members 1000 --out out/example
+
+# Build, then run every test.
+test: release
+	ctest --preset release -j$(JOBS)
+
+# The whole suite again under the address and undefined-behaviour sanitizers.
+asan: deps
+	cmake --preset asan
+	cmake --build --preset asan -j$(JOBS)
+	ctest --preset asan -j$(JOBS)
+
+# A minute of fuzzing per parser (needs clang; see tools/fuzz.sh).
+fuzz: deps
+	tools/fuzz.sh 60
+
+bench: release
+	./build/release/bench/latwin_bench
+
+format:
+	find src tests bench -name '*.cpp' -o -name '*.hpp' | xargs -r clang-format -i
+
+# Removes the builds; results in out/ are kept.
+clean:
+	rm -rf build

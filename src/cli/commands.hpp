@@ -1,0 +1,41 @@
+#pragma once
+// The CLI's commands, one file each. A command registers its subcommand and options on the
+// app and returns how to run it; main() runs the one that was parsed and alone maps
+// exceptions to messages and exit codes (core/error.hpp).
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "data/panel.hpp"
+#include "engine/compile/compiler.hpp"
+
+namespace latwin::cli {
+
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;  // returns the exit code; throws latwin::Error on bad input
+};
+
+Command add_check_command(CLI::App& app);
+// command_line: argv as given, recorded in run.json.
+Command add_run_command(CLI::App& app, std::vector<std::string> command_line);
+Command add_graph_command(CLI::App& app);
+
+// ---- Shared by the commands (common.cpp) ----
+
+// Adds "MODEL..." (required) and "--data DIR" to a command.
+void add_model_options(CLI::App* command, std::vector<std::string>& models, std::string& data_dir);
+
+// The data folder to use: data_dir when given, else "data" when ./data/panel.csv exists,
+// else "" (no data; a model that reads data then fails to compile with a clear message).
+std::string resolve_data_dir(const std::string& data_dir);
+
+// Loads the data folder; null for "". Throws latwin::InputError.
+std::unique_ptr<data::PanelDataSource> load_data(const std::string& resolved_dir);
+
+// Prints the compiler's errors and warnings to stderr.
+void print_diagnostics(const engine::CompileResult& result);
+
+}  // namespace latwin::cli
