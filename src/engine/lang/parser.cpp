@@ -35,10 +35,9 @@ const std::set<std::string, std::less<>> kTopKeywords = {
 const std::vector<std::string> kTopKeywordList(kTopKeywords.begin(), kTopKeywords.end());
 // Words that structure a declaration or an expression; they cannot name anything either.
 const std::set<std::string, std::less<>> kReserved = {
-    "dimension", "subset", "const",  "param",  "aux",     "stock",     "lookup",
-    "simulation", "of",    "at",     "range",  "source",  "inflow",    "outflow",
-    "truncated",  "if",    "then",   "else",   "and",     "or",        "not",
-    "table"};
+    "dimension", "subset", "const", "param",  "aux",    "stock",   "lookup",    "simulation",
+    "of",        "at",     "range", "source", "inflow", "outflow", "truncated", "if",
+    "then",      "else",   "and",   "or",     "not",    "table"};
 
 constexpr const char* kDeclarationList =
     "dimension, subset, const, param, aux, stock, lookup or simulation";
@@ -224,9 +223,10 @@ class Lexer {
       tok.kind = Tok::kBad;
       tok.message =
           negative_exponent
-              ? fmt::format("number {} is too close to zero to represent (the smallest is about "
-                            "5e-324); write 0 if you mean zero",
-                            tok.text)
+              ? fmt::format(
+                    "number {} is too close to zero to represent (the smallest is about "
+                    "5e-324); write 0 if you mean zero",
+                    tok.text)
               : fmt::format("number {} is too large (the largest is about 1.8e308)", tok.text);
       value = 0;
     }
@@ -248,7 +248,8 @@ class Lexer {
     if (pos_ >= text_.size() || text_[pos_] != '"') {
       tok.kind = Tok::kBad;
       tok.text = "text in quotes";
-      tok.message = "missing '\"' to close this text; text in quotes must end on the line it starts";
+      tok.message =
+          "missing '\"' to close this text; text in quotes must end on the line it starts";
       return tok;
     }
     advance();
@@ -291,11 +292,16 @@ std::string describe(const Token& tok) {
 
 const char* kind_word(VarKind kind) {
   switch (kind) {
-    case VarKind::kConst: return "a const";
-    case VarKind::kParam: return "a param";
-    case VarKind::kAux: return "an aux";
-    case VarKind::kStock: return "a stock";
-    case VarKind::kLookup: return "a lookup";
+    case VarKind::kConst:
+      return "a const";
+    case VarKind::kParam:
+      return "a param";
+    case VarKind::kAux:
+      return "an aux";
+    case VarKind::kStock:
+      return "a stock";
+    case VarKind::kLookup:
+      return "a lookup";
   }
   return "?";
 }
@@ -375,8 +381,8 @@ class Parser {
   // A reserved word where a name belongs. It is skipped, so that recovery does not take a
   // declaration keyword in the middle of a line for the start of the next declaration.
   [[noreturn]] void reserved_word(std::string_view what) {
-    SyntaxError err{tok_.loc, fmt::format("'{}' is a reserved word and cannot be used as {}",
-                                          tok_.text, what)};
+    SyntaxError err{
+        tok_.loc, fmt::format("'{}' is a reserved word and cannot be used as {}", tok_.text, what)};
     shift();
     throw err;
   }
@@ -399,13 +405,12 @@ class Parser {
     if (tok_.kind == Tok::kIdent) {
       std::string hint = closest_name(tok_.text, kTopKeywordList);
       if (!hint.empty()) {
-        throw SyntaxError{tok_.loc, fmt::format("'{}' does not start a declaration; did you mean "
-                                                "'{}'?",
+        throw SyntaxError{tok_.loc, fmt::format("'{}' does not start a declaration (did you mean "
+                                                "'{}'?)",
                                                 shorten(tok_.text), hint)};
       }
-      throw SyntaxError{tok_.loc,
-                        fmt::format("'{}' does not start a declaration (expected {})",
-                                    shorten(tok_.text), kDeclarationList)};
+      throw SyntaxError{tok_.loc, fmt::format("'{}' does not start a declaration (expected {})",
+                                              shorten(tok_.text), kDeclarationList)};
     }
     fail(fmt::format("a declaration ({})", kDeclarationList));
   }
@@ -429,7 +434,8 @@ class Parser {
     decl.loc = loc;
     decl.name = name(is_subset ? "a subset name" : "a dimension name");
     if (is_subset) {
-      if (!is_word("of")) fail(fmt::format("'of' and the dimension '{}' is a subset of", decl.name));
+      if (!is_word("of"))
+        fail(fmt::format("'of' and the dimension '{}' is a subset of", decl.name));
       shift();
       decl.parent = name("the name of the dimension this is a subset of");
     }
@@ -470,8 +476,7 @@ class Parser {
   void simulation(SourceLoc loc) {
     SimulationDecl decl;
     decl.loc = loc;
-    static const std::vector<std::string> kKeys = {"start", "stop", "dt", "method",
-                                                   "save_every"};
+    static const std::vector<std::string> kKeys = {"start", "stop", "dt", "method", "save_every"};
     while (tok_.kind == Tok::kIdent && !at_top_keyword()) {
       std::string key = tok_.text;
       SourceLoc key_loc = tok_.loc;
@@ -482,7 +487,7 @@ class Parser {
                               ? fmt::format("unknown simulation setting '{}' (expected start, "
                                             "stop, dt, method or save_every)",
                                             shorten(key))
-                              : fmt::format("unknown simulation setting '{}'; did you mean '{}'?",
+                              : fmt::format("unknown simulation setting '{}' (did you mean '{}'?)",
                                             shorten(key), hint)};
       }
       shift();
@@ -511,8 +516,9 @@ class Parser {
       if (repeated) throw SyntaxError{key_loc, fmt::format("'{}' is set twice", key)};
     }
     if (tok_.kind != Tok::kEnd && !at_top_keyword()) {
-      end_of_declaration("simulation", "a setting (start, stop, dt, method, save_every) or the "
-                                       "next declaration");
+      end_of_declaration("simulation",
+                         "a setting (start, stop, dt, method, save_every) or the "
+                         "next declaration");
     }
     model_.simulations.push_back(decl);
   }
@@ -578,8 +584,9 @@ class Parser {
     decl.name = name("a variable name");
     if (bracket_is_dims()) {
       if (decl.kind == VarKind::kLookup) {
-        throw SyntaxError{tok_.loc, "lookups have no dimensions (a unit goes after a space: "
-                                    "lookup f [1] = ...)"};
+        throw SyntaxError{tok_.loc,
+                          "lookups have no dimensions (a unit goes after a space: "
+                          "lookup f [1] = ...)"};
       }
       shift();
       decl.dims.push_back(name("a dimension name"));
@@ -668,8 +675,8 @@ class Parser {
     // (clauses that continue a declaration are usually indented).
     if (tok_.kind == Tok::kIdent && tok_.line_start && tok_.loc.col == 1) not_a_declaration();
     if (tok_.kind == Tok::kBad && !tok_.message.empty()) throw SyntaxError{tok_.loc, tok_.message};
-    throw SyntaxError{here(), fmt::format("expected {} after '{}', found {}", expected, name,
-                                          describe(tok_))};
+    throw SyntaxError{
+        here(), fmt::format("expected {} after '{}', found {}", expected, name, describe(tok_))};
   }
 
   void clauses(VarDecl& decl, bool after_expr) {
@@ -683,15 +690,17 @@ class Parser {
         decl.description = string_literal("a description");
         after_expr = false;
       } else if (is_word("source")) {
-        if (has_source) throw SyntaxError{clause_loc, fmt::format("'{}' has two sources", decl.name)};
+        if (has_source)
+          throw SyntaxError{clause_loc, fmt::format("'{}' has two sources", decl.name)};
         has_source = true;
         shift();
         decl.source = string_literal("the source in quotes");
         after_expr = false;
       } else if (is_word("range")) {
         if (decl.kind != VarKind::kStock && decl.kind != VarKind::kAux) {
-          throw SyntaxError{clause_loc, fmt::format("only stocks and auxes take a range; '{}' is {}",
-                                                    decl.name, kind_word(decl.kind))};
+          throw SyntaxError{clause_loc,
+                            fmt::format("only stocks and auxes take a range; '{}' is {}", decl.name,
+                                        kind_word(decl.kind))};
         }
         if (decl.range_low) {
           throw SyntaxError{clause_loc, fmt::format("'{}' has two ranges", decl.name)};
@@ -787,8 +796,8 @@ class Parser {
   Distribution distribution() {
     Distribution dist;
     dist.loc = tok_.loc;
-    static const std::vector<std::string> kNames = {"normal", "lognormal", "uniform",
-                                                    "triangular", "beta"};
+    static const std::vector<std::string> kNames = {"normal", "lognormal", "uniform", "triangular",
+                                                    "beta"};
     constexpr std::string_view kList = "normal, lognormal, uniform, triangular or beta";
     if (tok_.kind != Tok::kIdent) fail(fmt::format("a distribution ({})", kList));
     std::string kind = tok_.text;
@@ -812,12 +821,11 @@ class Parser {
       arg_names = "a, b";
     } else {
       std::string hint = closest_name(kind, kNames);
-      throw SyntaxError{tok_.loc,
-                        hint.empty()
-                            ? fmt::format("unknown distribution '{}' (expected {})", shorten(kind),
-                                          kList)
-                            : fmt::format("unknown distribution '{}'; did you mean '{}'?",
-                                          shorten(kind), hint)};
+      throw SyntaxError{
+          tok_.loc,
+          hint.empty()
+              ? fmt::format("unknown distribution '{}' (expected {})", shorten(kind), kList)
+              : fmt::format("unknown distribution '{}' (did you mean '{}'?)", shorten(kind), hint)};
     }
     shift();
     expect_punct("(", fmt::format("'(' and the arguments of {}", kind));

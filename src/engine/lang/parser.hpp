@@ -18,8 +18,7 @@ inline constexpr int kMaxErrorsPerFile = 50;
 inline constexpr int kMaxUnitExponent = 99;
 
 // Parses one file of sources and appends its declarations to model; errors go to diags.
-void parse_file(const SourceSet& sources, std::uint32_t file_idx, Model& model,
-                Diagnostics& diags);
+void parse_file(const SourceSet& sources, std::uint32_t file_idx, Model& model, Diagnostics& diags);
 
 // Parses every file of sources into one model.
 Model parse_model(const SourceSet& sources, Diagnostics& diags);

@@ -8,46 +8,71 @@ namespace latwin::lang {
 
 const char* to_string(BinaryOp op) {
   switch (op) {
-    case BinaryOp::kAdd: return "+";
-    case BinaryOp::kSub: return "-";
-    case BinaryOp::kMul: return "*";
-    case BinaryOp::kDiv: return "/";
-    case BinaryOp::kPow: return "^";
-    case BinaryOp::kEq: return "==";
-    case BinaryOp::kNe: return "!=";
-    case BinaryOp::kLt: return "<";
-    case BinaryOp::kLe: return "<=";
-    case BinaryOp::kGt: return ">";
-    case BinaryOp::kGe: return ">=";
-    case BinaryOp::kAnd: return "and";
-    case BinaryOp::kOr: return "or";
+    case BinaryOp::kAdd:
+      return "+";
+    case BinaryOp::kSub:
+      return "-";
+    case BinaryOp::kMul:
+      return "*";
+    case BinaryOp::kDiv:
+      return "/";
+    case BinaryOp::kPow:
+      return "^";
+    case BinaryOp::kEq:
+      return "==";
+    case BinaryOp::kNe:
+      return "!=";
+    case BinaryOp::kLt:
+      return "<";
+    case BinaryOp::kLe:
+      return "<=";
+    case BinaryOp::kGt:
+      return ">";
+    case BinaryOp::kGe:
+      return ">=";
+    case BinaryOp::kAnd:
+      return "and";
+    case BinaryOp::kOr:
+      return "or";
   }
   return "?";
 }
 
 const char* to_string(DistKind kind) {
   switch (kind) {
-    case DistKind::kNormal: return "normal";
-    case DistKind::kLognormal: return "lognormal";
-    case DistKind::kUniform: return "uniform";
-    case DistKind::kTriangular: return "triangular";
-    case DistKind::kBeta: return "beta";
+    case DistKind::kNormal:
+      return "normal";
+    case DistKind::kLognormal:
+      return "lognormal";
+    case DistKind::kUniform:
+      return "uniform";
+    case DistKind::kTriangular:
+      return "triangular";
+    case DistKind::kBeta:
+      return "beta";
   }
   return "?";
 }
 
 const char* to_string(VarKind kind) {
   switch (kind) {
-    case VarKind::kConst: return "const";
-    case VarKind::kParam: return "param";
-    case VarKind::kAux: return "aux";
-    case VarKind::kStock: return "stock";
-    case VarKind::kLookup: return "lookup";
+    case VarKind::kConst:
+      return "const";
+    case VarKind::kParam:
+      return "param";
+    case VarKind::kAux:
+      return "aux";
+    case VarKind::kStock:
+      return "stock";
+    case VarKind::kLookup:
+      return "lookup";
   }
   return "?";
 }
 
-const char* to_string(Method method) { return method == Method::kEuler ? "euler" : "rk4"; }
+const char* to_string(Method method) {
+  return method == Method::kEuler ? "euler" : "rk4";
+}
 
 bool operator==(const Expr& a, const Expr& b) {
   if (a.kind != b.kind) return false;
@@ -112,14 +137,20 @@ int level_of(const Expr& expr) {
       return expr.unary_op == UnaryOp::kNeg ? kLevelUnary : kLevelNot;
     case ExprKind::kBinary:
       switch (expr.binary_op) {
-        case BinaryOp::kOr: return kLevelOr;
-        case BinaryOp::kAnd: return kLevelAnd;
+        case BinaryOp::kOr:
+          return kLevelOr;
+        case BinaryOp::kAnd:
+          return kLevelAnd;
         case BinaryOp::kAdd:
-        case BinaryOp::kSub: return kLevelAdd;
+        case BinaryOp::kSub:
+          return kLevelAdd;
         case BinaryOp::kMul:
-        case BinaryOp::kDiv: return kLevelMul;
-        case BinaryOp::kPow: return kLevelPow;
-        default: return kLevelCompare;
+        case BinaryOp::kDiv:
+          return kLevelMul;
+        case BinaryOp::kPow:
+          return kLevelPow;
+        default:
+          return kLevelCompare;
       }
     default:
       return kLevelPrimary;
@@ -261,8 +292,8 @@ void print_variable(const VarDecl& decl, std::string& out) {
     }
   }
   if (decl.range_low && decl.range_high) {
-    out += fmt::format(" range [{}, {}]", number_text(*decl.range_low),
-                       number_text(*decl.range_high));
+    out +=
+        fmt::format(" range [{}, {}]", number_text(*decl.range_low), number_text(*decl.range_high));
   }
   if (!decl.description.empty()) out += " " + quote(decl.description);
   if (!decl.source.empty()) out += " source " + quote(decl.source);

@@ -53,7 +53,9 @@ void Diagnostics::warning(SourceLoc loc, std::string message) {
 
 namespace {
 
-bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+bool is_continuation(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
 
 // The part of a long line shown in a message: about kWindow bytes around the column, so
 // that a megabyte-long line does not make every message a megabyte.
