@@ -6,8 +6,12 @@
 #include <cstdint>
 #include <string>
 
+#include "core/error.hpp"
+
+#include "engine/compile/compiler.hpp"
 #include "engine/lang/parser.hpp"
 #include "engine/lang/printer.hpp"
+#include "engine/run/ensemble.hpp"
 
 namespace latwin::fuzz {
 
@@ -44,6 +48,35 @@ inline std::string check_parser_roundtrip(const std::uint8_t* data, std::size_t 
   std::string reprinted = lang::print_model(reparsed);
   if (reprinted != printed) {
     return "printing is not idempotent:\n" + printed + "reprinted:\n" + reprinted;
+  }
+  return {};
+}
+
+// Compiles the bytes as a model; when it compiles and is small, runs two members of it. The
+// compiler and the evaluator must never crash, whatever the model says: trouble is either a
+// diagnostic or a run-time diagnostic.
+inline std::string check_compile_and_run(const std::uint8_t* data, std::size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  auto result = engine::compile_text(text, nullptr, "fuzz.lw");
+  if (!result.ok()) {
+    if (result.diagnostics.error_count() == 0) return "compile failed without an error";
+    if (result.messages().empty()) return "errors reported without any message";
+    return {};
+  }
+  const engine::Plan& plan = *result.plan;
+  const engine::Settings& s = plan.settings;
+  // Long runs are not what this looks for.
+  double steps = (s.stop - s.start) / s.dt;
+  if (!(steps <= 200) || plan.slot_count > 5000) return {};
+  engine::RunSpec spec;
+  spec.members = 3;
+  spec.batch_width = 2;
+  spec.threads = 1;
+  try {
+    engine::TrajectoryCollector sink;
+    engine::run_ensemble(result.plan, spec, {&sink});
+  } catch (const Error&) {
+    // A run the spec cannot start (e.g. a scenario series nobody gives) is an error, not a bug.
   }
   return {};
 }
