@@ -49,6 +49,7 @@ struct Prepared {
   std::vector<std::uint32_t> checked_slots;  // checked at every step (not parameters)
   std::vector<std::uint32_t> param_slots;    // checked once, at the start
   std::vector<double> slot_low, slot_high;   // declared ranges, infinite when none
+  std::vector<std::uint32_t> ranged_checked_slots, ranged_param_slots;  // with a range
   std::uint32_t width = 0;
   ErrorPolicy policy = ErrorPolicy::kRecord;
   std::uint64_t seed = 0;
@@ -256,6 +257,16 @@ Prepared prepare(const Plan& plan, const RunSpec& spec) {
       prep.slot_high[var.first_slot + e] = var.range_high.value_or(INFINITY);
     }
   }
+  for (auto slot : prep.checked_slots) {
+    if (std::isfinite(prep.slot_low[slot]) || std::isfinite(prep.slot_high[slot])) {
+      prep.ranged_checked_slots.push_back(slot);
+    }
+  }
+  for (auto slot : prep.param_slots) {
+    if (std::isfinite(prep.slot_low[slot]) || std::isfinite(prep.slot_high[slot])) {
+      prep.ranged_param_slots.push_back(slot);
+    }
+  }
   return prep;
 }
 
@@ -267,6 +278,7 @@ struct BatchState {
   std::vector<std::size_t> ring_offset;
   std::vector<double> delay_init;  // per delay line: width
   std::vector<std::uint8_t> reported;  // per (slot, lane): bit per diagnostic kind
+  std::vector<double> sentinel;        // per lane: NaN when some value is not finite
 };
 
 class BatchRunner {
@@ -290,6 +302,7 @@ class BatchRunner {
     }
     state.ring.assign(ring_size, 0.0);
     state.reported.assign(static_cast<std::size_t>(plan_.slot_count) * width, 0);
+    state.sentinel.assign(width, 0.0);
 
     result.first_member = first_member;
     result.lanes = lanes;
@@ -333,7 +346,10 @@ class BatchRunner {
                state.delay_init.data() + i * width);
     }
     record_delays(0);
-    if (!check(prep_.param_slots, s.start) || !check(prep_.checked_slots, s.start)) return;
+    if (!check(prep_.param_slots, prep_.ranged_param_slots, s.start) ||
+        !check(prep_.checked_slots, prep_.ranged_checked_slots, s.start)) {
+      return;
+    }
     std::size_t next_save = 0;
     save(next_save, 0);
 
@@ -354,7 +370,7 @@ class BatchRunner {
       apply_delays(k + 1);
       execute(plan_.aux_program, ops_, width, lanes, ctx_);
       record_delays(k + 1);
-      if (!check(prep_.checked_slots, t_next)) return;
+      if (!check(prep_.checked_slots, prep_.ranged_checked_slots, t_next)) return;
       save(next_save, k + 1);
     }
   }
@@ -432,18 +448,38 @@ class BatchRunner {
 
   // Records NaN, infinities and range violations, once per (member, slot, kind). Returns
   // false when the error policy says stop.
-  bool check(const std::vector<std::uint32_t>& slots, double t) {
+  bool check(const std::vector<std::uint32_t>& slots, const std::vector<std::uint32_t>& ranged,
+             double t) {
+    // Fast path, vectorised: v - v is NaN exactly when v is NaN or infinite, so one sum per
+    // lane over all slots finds any non-finite value; declared ranges are compared only for
+    // the slots that have one. The slow pass below runs only when something is wrong.
+    double* sentinel = state_->sentinel.data();
+    std::fill(sentinel, sentinel + lanes_, 0.0);
+    for (auto slot : slots) {
+      const double* values = row(plan_.slot_operand(slot));
+      for (std::uint32_t lane = 0; lane < lanes_; ++lane) sentinel[lane] += values[lane] - values[lane];
+    }
+    bool bad = false;
+    for (std::uint32_t lane = 0; lane < lanes_; ++lane) bad |= std::isnan(sentinel[lane]);
+    for (auto slot : ranged) {
+      const double* values = row(plan_.slot_operand(slot));
+      const double low = prep_.slot_low[slot];
+      const double high = prep_.slot_high[slot];
+      int outside = 0;
+      for (std::uint32_t lane = 0; lane < lanes_; ++lane) {
+        outside += (values[lane] < low) | (values[lane] > high);
+      }
+      bad |= outside != 0;
+    }
+    if (!bad) return true;
+    return record_trouble(slots, t);
+  }
+
+  bool record_trouble(const std::vector<std::uint32_t>& slots, double t) {
     for (auto slot : slots) {
       const double* values = row(plan_.slot_operand(slot));
       const double low = prep_.slot_low[slot];
       const double high = prep_.slot_high[slot];
-      // Fast path: one vectorisable pass finds whether anything is wrong in the row.
-      bool bad = false;
-      for (std::uint32_t lane = 0; lane < lanes_; ++lane) {
-        double v = values[lane];
-        bad |= !(v >= low && v <= high) || std::isinf(v);
-      }
-      if (!bad) continue;
       for (std::uint32_t lane = 0; lane < lanes_; ++lane) {
         double v = values[lane];
         DiagnosticKind kind;

@@ -15,8 +15,9 @@
 namespace latwin::engine {
 
 // Lanes per batch: one pass of the plan advances this many members. Chosen from the
-// benchmark in bench/RESULTS.md (state fits in L2 while loops stay long enough to vectorise).
-inline constexpr int kDefaultBatchWidth = 32;
+// batch-width table in bench/RESULTS.md: 64 was fastest for the 61-equation, 35-country
+// benchmark model (its state, ~3 MB at 128 lanes, then no longer fits in L2).
+inline constexpr int kDefaultBatchWidth = 64;
 
 enum class ErrorPolicy { kStop, kRecord };
 
