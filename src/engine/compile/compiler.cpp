@@ -2025,6 +2025,59 @@ class Compiler {
     }
   }
 
+  // Rewrites arithmetic on a constant operand to the form that carries the constant.
+  void inline_constant(Instr& instr) const {
+    auto constant_at = [&](std::uint32_t operand) -> std::optional<double> {
+      std::uint32_t first = plan_->constant_operand(0);
+      if (operand < first || operand >= first + plan_->constant_count) return std::nullopt;
+      return plan_->constants[operand - first];
+    };
+    auto ka = constant_at(instr.a);
+    auto kb = constant_at(instr.b);
+    if (ka && kb) return;  // folded already, except where folding was not wanted
+    switch (instr.op) {
+      case OpCode::kAdd:
+      case OpCode::kMul: {
+        bool add = instr.op == OpCode::kAdd;
+        // a + k == k + a and a * k == k * a exactly in IEEE arithmetic.
+        if (kb) {
+          instr.op = add ? OpCode::kAddK : OpCode::kMulK;
+          instr.k = *kb;
+        } else if (ka) {
+          instr.op = add ? OpCode::kAddK : OpCode::kMulK;
+          instr.k = *ka;
+          instr.a = instr.b;
+        }
+        break;
+      }
+      case OpCode::kSub:
+      case OpCode::kDiv: {
+        bool sub = instr.op == OpCode::kSub;
+        if (kb) {
+          instr.op = sub ? OpCode::kSubK : OpCode::kDivK;
+          instr.k = *kb;
+        } else if (ka) {
+          instr.op = sub ? OpCode::kKSub : OpCode::kKDiv;
+          instr.k = *ka;
+          instr.a = instr.b;
+        }
+        break;
+      }
+      case OpCode::kMulAdd:
+        if (kb) {
+          instr.op = OpCode::kMulKAdd;
+          instr.k = *kb;
+        } else if (ka) {
+          instr.op = OpCode::kMulKAdd;
+          instr.k = *ka;
+          instr.a = instr.b;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
   void finish_plan() {
     plan_->slot_count = next_slot_;
     plan_->constant_count = static_cast<std::uint32_t>(plan_->constants.size());
@@ -2036,6 +2089,9 @@ class Compiler {
         if (uses_operand(instr.op, 2)) instr.c = relocate(instr.c);
         instr.d = relocate(instr.d);
       }
+    }
+    for (auto* program : {&plan_->init_program, &plan_->aux_program, &plan_->deriv_program}) {
+      for (auto& instr : *program) inline_constant(instr);
     }
     plan_->slot_var = slot_var_;
     for (std::uint32_t v = 0; v < vars_.size(); ++v) {

@@ -52,12 +52,23 @@ enum class OpCode : std::uint8_t {
   kCdfUniform,
   kCdfTriangular,    // dst = cdf(a; b, c, d)
   kCdfBeta,
+  // Arithmetic with a constant carried in the instruction (k), rewritten from the forms
+  // above after compilation: half of a typical model's instructions read a constant, and
+  // this saves loading a row of identical values for each.
+  kAddK,   // dst = a + k
+  kSubK,   // dst = a - k
+  kKSub,   // dst = k - a
+  kMulK,   // dst = a * k
+  kDivK,   // dst = a / k
+  kKDiv,   // dst = k / a
+  kMulKAdd,  // dst = a * k + c (two roundings)
 };
 
 struct Instr {
   OpCode op = OpCode::kCopy;
   std::uint32_t dst = 0, a = 0, b = 0, c = 0, d = 0;
   std::uint32_t imm = 0;
+  double k = 0;  // the constant of the *K forms
 };
 
 // Fixed operands at the start of the buffer, refreshed by the integrator.

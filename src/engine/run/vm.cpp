@@ -46,6 +46,21 @@ void execute(const Instr* begin, const Instr* end, double* operands, std::uint32
         }
         break;
       }
+      case OpCode::kAddK: LATWIN_LANES(a[lane] + in->k);
+      case OpCode::kSubK: LATWIN_LANES(a[lane] - in->k);
+      case OpCode::kKSub: LATWIN_LANES(in->k - a[lane]);
+      case OpCode::kMulK: LATWIN_LANES(a[lane] * in->k);
+      case OpCode::kDivK: LATWIN_LANES(a[lane] / in->k);
+      case OpCode::kKDiv: LATWIN_LANES(in->k / a[lane]);
+      case OpCode::kMulKAdd: {
+        const double* c = operands + static_cast<std::size_t>(in->c) * width;
+        const double k = in->k;
+        for (std::uint32_t lane = 0; lane < lanes; ++lane) {
+          double product = a[lane] * k;
+          dst[lane] = product + c[lane];
+        }
+        break;
+      }
       case OpCode::kPow: LATWIN_LANES(std::pow(a[lane], b[lane]));
       case OpCode::kNeg: LATWIN_LANES(-a[lane]);
       case OpCode::kEq: LATWIN_LANES(a[lane] == b[lane] ? 1.0 : 0.0);
