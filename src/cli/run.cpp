@@ -13,6 +13,7 @@
 #include "cli/commands.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
+#include "data/run_inputs.hpp"
 #include "engine/run/ensemble.hpp"
 #include "engine/run/output.hpp"
 #include "latwin/version.hpp"
@@ -35,6 +36,7 @@ constexpr auto kProgressInterval = std::chrono::milliseconds(100);
 struct RunOptions {
   std::vector<std::string> models;
   std::string data_dir;
+  std::string inputs;
   std::uint64_t members = 100;
   std::uint64_t seed = 1;
   int threads = 0;
@@ -102,6 +104,7 @@ engine::RunSpec build_spec(const RunOptions& options) {
   spec.policy =
       options.on_error == "stop" ? engine::ErrorPolicy::kStop : engine::ErrorPolicy::kRecord;
   for (const auto& text : options.sets) spec.overrides.push_back(parse_set(text));
+  if (!options.inputs.empty()) spec.inputs = data::load_run_inputs(options.inputs);
   return spec;
 }
 
@@ -146,6 +149,7 @@ nlohmann::ordered_json run_record(const RunOptions& options, const std::string& 
   }
   record["model_files"] = files;
   record["data_dir"] = data_dir.empty() ? Json(nullptr) : Json(data_dir);
+  record["inputs"] = options.inputs.empty() ? Json(nullptr) : Json(options.inputs);
   record["seed"] = spec.seed;
   record["members"] = spec.members;
   record["first_member"] = spec.first_member;
@@ -391,6 +395,13 @@ Command add_run_command(CLI::App& app, std::vector<std::string> command_line) {
                    "Fix a parameter on every member: NAME=VALUE for all its elements or "
                    "NAME[ELEMENT]=VALUE for one; repeat for several")
       ->type_name("NAME=VALUE");
+  command
+      ->add_option("--inputs", options->inputs,
+                   "CSV of the series the model reads with scenario() and allocation(): "
+                   "kind,name,element,year,value (kind is scenario or allocation; leave element "
+                   "empty for every element). Without it, allocations are 0 and a model that "
+                   "reads a scenario cannot run")
+      ->type_name("FILE.csv");
   command->add_flag("--nominal", options->nominal,
                     "Use every parameter's nominal value instead of drawing it");
   command
