@@ -11,35 +11,14 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "support/temp_dir.hpp"
 
 namespace latwin {
 namespace {
 
 namespace fs = std::filesystem;
 
-class AtomicFileTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / fmt::format("latwin-atomic-{}-{}", ::getpid(), info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  static std::string read(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-  std::size_t file_count() const {
-    return static_cast<std::size_t>(
-        std::distance(fs::directory_iterator(dir_), fs::directory_iterator()));
-  }
-
-  fs::path dir_;
-};
+class AtomicFileTest : public test::TempDirTest {};
 
 TEST_F(AtomicFileTest, WritesAndReplacesWholeFiles) {
   write_file_atomically(dir_ / "a.json", "first\n");

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include "support/temp_dir.hpp"
 
 namespace latwin::engine {
 namespace {
@@ -69,29 +70,7 @@ BatchResult make_batch(const RunLayout& layout, std::uint64_t first_member, std:
   return batch;
 }
 
-class OutputTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / fmt::format("latwin-output-{}-{}", ::getpid(), info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  static std::string read(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-  std::size_t file_count() const {
-    return static_cast<std::size_t>(
-        std::distance(fs::directory_iterator(dir_), fs::directory_iterator()));
-  }
-
-  fs::path dir_;
-};
+class OutputTest : public test::TempDirTest {};
 
 TEST_F(OutputTest, TrajectoryRowsGoByMemberThenTimeThenSlot) {
   Plan plan = small_plan();
