@@ -1,0 +1,123 @@
+"""A malformed raw file stops the build with the file, the line and what was wrong."""
+import os
+import tempfile
+import unittest
+
+from latwin_data import derived
+from latwin_data.build import read_simple
+from latwin_data.catalog import Column, Indicator
+from latwin_data.rawtable import BuildError
+
+INDICATOR = Indicator("x", "x", "unit", "security", 0, 100, 0, 0, "unodc_homicide")
+COLUMN = Column("owid/x.csv", "Rate")
+HEADER = "iso3,Entity,Year,Rate\n"
+
+
+class RawErrorsTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.raw = self.dir.name
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def write(self, rel, text):
+        path = os.path.join(self.raw, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(text)
+
+    def assert_error(self, pattern, call):
+        with self.assertRaises(BuildError) as caught:
+            call()
+        self.assertRegex(str(caught.exception), pattern)
+
+    def read(self):
+        return read_simple(self.raw, INDICATOR, COLUMN)
+
+    def test_a_good_file_reads(self):
+        self.write("owid/x.csv", HEADER + "COL,Colombia,2000,5.5\n,World,2000,6\n"
+                                          "PER,Peru,2000,\n")
+        self.assertEqual(self.read(), {("COL", 2000): (5.5, "observed")})
+
+    def test_missing_file(self):
+        self.assert_error(r"^owid/x.csv: file not found", self.read)
+
+    def test_missing_column(self):
+        self.write("owid/x.csv", "iso3,Entity,Year,Value\nCOL,Colombia,2000,5\n")
+        self.assert_error(r"^owid/x.csv:1: missing column 'Rate' \(the header has: iso3, "
+                          r"Entity, Year, Value\)", self.read)
+
+    def test_non_numeric_value(self):
+        self.write("owid/x.csv", HEADER + "COL,Colombia,2000,5\nCOL,Colombia,2001,n/a\n")
+        self.assert_error(r"^owid/x.csv:3: column 'Rate': expected a number, found 'n/a'",
+                          self.read)
+
+    def test_non_finite_value(self):
+        self.write("owid/x.csv", HEADER + "COL,Colombia,2000,inf\n")
+        self.assert_error(r"^owid/x.csv:2: column 'Rate': expected a finite number", self.read)
+
+    def test_bad_year(self):
+        self.write("owid/x.csv", HEADER + "COL,Colombia,20x0,5\n")
+        self.assert_error(r"^owid/x.csv:2: column 'Year': expected a year, found '20x0'",
+                          self.read)
+
+    def test_unknown_country_name(self):
+        self.write("owid/x.csv", HEADER + "COL,Colombia,2000,5\n,Atlantis,2000,3\n")
+        self.assert_error(r"^owid/x.csv:3: unknown country name 'Atlantis'", self.read)
+
+    def test_unknown_country_code(self):
+        self.write("owid/x.csv", HEADER + "FRA,France,2000,5\n")
+        self.assert_error(r"^owid/x.csv:2: unknown country code 'FRA'", self.read)
+
+    def test_duplicated_key(self):
+        self.write("owid/x.csv", HEADER + "COL,Colombia,2000,5\nPER,Peru,2000,1\n"
+                                          "COL,Colombia,2000,6\n")
+        self.assert_error(r"^owid/x.csv:4: duplicate key COL 2000 \(first on line 2\)",
+                          self.read)
+
+    def test_wrong_field_count(self):
+        self.write("owid/x.csv", HEADER + "COL,Colombia,2000\n")
+        self.assert_error(r"^owid/x.csv:2: expected 4 fields, found 3", self.read)
+
+    def test_line_numbers_count_quoted_newlines(self):
+        self.write("owid/x.csv", HEADER + 'COL,"Colom\nbia",2000,5\nPER,Peru,2000,x\n')
+        self.assert_error(r"^owid/x.csv:4: column 'Rate'", self.read)
+
+    def test_duplicate_vote_in_a_roll_call(self):
+        self.write(derived.ROLL_CALLS_FILE, "rcid,date\n1,1990-05-01\n")
+        self.write(derived.VOTES_FILE, "rcid,iso3,country,vote\n1,USA,United States,yes\n"
+                                       "1,COL,Colombia,no\n1,COL,Colombia,yes\n")
+        self.assert_error(r"un_votes_lac_usa_chn.csv:4: duplicate vote of COL in roll call 1",
+                          lambda: derived.un_agreement(self.raw))
+
+    def test_unknown_vote(self):
+        self.write(derived.ROLL_CALLS_FILE, "rcid,date\n1,1990-05-01\n")
+        self.write(derived.VOTES_FILE, "rcid,iso3,country,vote\n1,USA,United States,maybe\n")
+        self.assert_error(r"un_votes_lac_usa_chn.csv:2: column 'vote': expected yes, no or "
+                          r"abstain, found 'maybe'", lambda: derived.un_agreement(self.raw))
+
+    def test_un_agreement_counts_half_for_one_abstention(self):
+        self.write(derived.ROLL_CALLS_FILE, "rcid,date\n1,1990-05-01\n2,1990-06-01\n"
+                                            "3,1990-07-01\n4,1990-08-01\n")
+        self.write(derived.VOTES_FILE, "rcid,iso3,country,vote\n"
+                   "1,USA,United States,yes\n1,COL,Colombia,yes\n"
+                   "2,USA,United States,no\n2,COL,Colombia,abstain\n"
+                   "3,USA,United States,no\n3,COL,Colombia,yes\n"
+                   "4,COL,Colombia,yes\n")  # the U.S. did not vote: not a joint vote
+        out, _ = derived.un_agreement(self.raw)
+        self.assertEqual(out["un_agreement_usa"][("COL", 1990)], ((1 + 0.5) / 3, "derived"))
+        self.assertNotIn(("COL", 1990), out["un_agreement_chn"])
+
+    def test_encounters_month_label(self):
+        self.write(derived.ENCOUNTERS_ANNUAL, "iso3,Fiscal Year,Citizenship,Quantity\n"
+                                              "MEX,2001,Mexico,10\n")
+        self.write(derived.ENCOUNTERS_MONTHLY, "iso3,Fiscal Year,Month,Region,Citizenship,"
+                                               "Quantity\nMEX,2001,01 Octobre,X,Mexico,10\n")
+        self.assert_error(r"monthly_by_region_citizenship_fy2000_2025.csv:2: column 'Month': "
+                          r"expected e.g. '01 October', found '01 Octobre'",
+                          lambda: derived.encounters(self.raw, {}))
+
+
+if __name__ == "__main__":
+    unittest.main()
