@@ -427,6 +427,8 @@ def unhcr(raw, population):
 VOTES_FILE = "un_votes_unvotes_pkg/un_votes_lac_usa_chn.csv"
 ROLL_CALLS_FILE = "un_votes_unvotes_pkg/un_roll_calls.csv"
 _VOTES = ("yes", "no", "abstain")
+# Fewer joint votes than this in a year make the share mostly noise: the year is a gap.
+UN_MIN_JOINT_VOTES = 10
 
 
 def un_agreement(raw):
@@ -484,6 +486,8 @@ def un_agreement(raw):
                     c[2] += 1
     out = {"un_agreement_usa": {}, "un_agreement_chn": {}}
     for (reference, iso3, year), (joint, same, half) in counts.items():
+        if joint < UN_MIN_JOINT_VOTES:
+            continue  # e.g. 2020, which holds only the roll calls of January
         out[f"un_agreement_{reference.lower()}"][(iso3, year)] = \
             ((same + 0.5 * half) / joint, DERIVED)
     gap = {}
@@ -493,8 +497,9 @@ def un_agreement(raw):
     out["un_alignment_gap"] = gap
     text = ("over the year's roll calls in which both voted: (identical votes + 0.5 x votes "
             "where exactly one abstained) / joint votes; includes amendments and paragraph "
-            "votes, so it is not the State Department's official coincidence figure; the "
-            "data end in January 2020")
+            "votes, so it is not the State Department's official coincidence figure; a year "
+            f"with fewer than {UN_MIN_JOINT_VOTES} joint votes is a gap (so 2020, which has "
+            "only January's votes, is left out)")
     metas = [
         Indicator("un_agreement_usa", "UN General Assembly voting agreement with the U.S.",
                   "share 0-1", "alignment", 0, 1, 1, 0, "unvotes", text),

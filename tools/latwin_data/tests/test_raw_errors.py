@@ -98,15 +98,22 @@ class RawErrorsTest(unittest.TestCase):
                           r"abstain, found 'maybe'", lambda: derived.un_agreement(self.raw))
 
     def test_un_agreement_counts_half_for_one_abstention(self):
-        self.write(derived.ROLL_CALLS_FILE, "rcid,date\n1,1990-05-01\n2,1990-06-01\n"
-                                            "3,1990-07-01\n4,1990-08-01\n")
-        self.write(derived.VOTES_FILE, "rcid,iso3,country,vote\n"
-                   "1,USA,United States,yes\n1,COL,Colombia,yes\n"
-                   "2,USA,United States,no\n2,COL,Colombia,abstain\n"
-                   "3,USA,United States,no\n3,COL,Colombia,yes\n"
-                   "4,COL,Colombia,yes\n")  # the U.S. did not vote: not a joint vote
+        # Ten roll calls in 1990: 4 identical, 2 where one abstained, 4 opposed; one more
+        # that the U.S. missed (not a joint vote). 1991 has too few joint votes.
+        calls = ["rcid,date"] + [f"{i},1990-05-{i:02d}" for i in range(1, 12)] + \
+            [f"{i},1991-05-01" for i in range(12, 15)]
+        usa = ["yes"] * 4 + ["no", "abstain"] + ["no"] * 4
+        col = ["yes"] * 4 + ["abstain", "yes"] + ["yes"] * 4
+        votes = ["rcid,iso3,country,vote"]
+        for i, (u, c) in enumerate(zip(usa, col), start=1):
+            votes += [f"{i},USA,United States,{u}", f"{i},COL,Colombia,{c}"]
+        votes += ["11,COL,Colombia,yes"]
+        votes += [f"{i},{code},x,yes" for i in range(12, 15) for code in ("USA", "COL")]
+        self.write(derived.ROLL_CALLS_FILE, "\n".join(calls) + "\n")
+        self.write(derived.VOTES_FILE, "\n".join(votes) + "\n")
         out, _ = derived.un_agreement(self.raw)
-        self.assertEqual(out["un_agreement_usa"][("COL", 1990)], ((1 + 0.5) / 3, "derived"))
+        self.assertEqual(out["un_agreement_usa"][("COL", 1990)], ((4 + 0.5 * 2) / 10, "derived"))
+        self.assertNotIn(("COL", 1991), out["un_agreement_usa"])
         self.assertNotIn(("COL", 1990), out["un_agreement_chn"])
 
     def test_encounters_month_label(self):
