@@ -22,15 +22,26 @@ Command add_check_command(CLI::App& app);
 // command_line: argv as given, recorded in run.json.
 Command add_run_command(CLI::App& app, std::vector<std::string> command_line);
 Command add_graph_command(CLI::App& app);
+// latwin data list | show | check | coverage (data.cpp).
+Command add_data_command(CLI::App& app);
 
 // ---- Shared by the commands (common.cpp) ----
 
 // Adds "MODEL..." (required) and "--data DIR" to a command.
 void add_model_options(CLI::App* command, std::vector<std::string>& models, std::string& data_dir);
+// Adds "--data DIR" to a command, with the default described.
+void add_data_option(CLI::App* command, std::string& data_dir);
+
+// The project's own data folder: $LATWIN_PROJECT_DATA_DIR when set (set but empty: none),
+// else the folder compiled in (LATWIN_PROJECT_DATA_DIR in src/CMakeLists.txt).
+std::string project_data_dir();
 
 // The data folder to use: data_dir when given, else "data" when ./data/panel.csv exists,
-// else "" (no data; a model that reads data then fails to compile with a clear message).
+// else project_data_dir() when it holds panel.csv, else "" (no data; a model that reads data
+// then fails to compile with a clear message).
 std::string resolve_data_dir(const std::string& data_dir);
+// resolve_data_dir(), but throws latwin::InputError saying where it looked when it finds none.
+std::string require_data_dir(const std::string& data_dir);
 
 // Loads the data folder; null for "". Throws latwin::InputError.
 std::unique_ptr<data::PanelDataSource> load_data(const std::string& resolved_dir);

@@ -72,11 +72,14 @@ class CliTest : public ::testing::Test {
   bool exists(const std::string& name) const { return fs::exists(dir_ / name); }
 
   // Runs "latwin ARGS" in the test folder; args are passed through the shell as written.
+  // LATWIN_PROJECT_DATA_DIR is set empty so the project's own data folder is never the
+  // default: a test sees only the data it names or writes.
   CliResult cli(const std::string& args) const {
     fs::path out = dir_ / "cli-stdout.txt";
     fs::path err = dir_ / "cli-stderr.txt";
-    std::string command = fmt::format("cd '{}' && '{}' {} > '{}' 2> '{}'", dir_.string(),
-                                      LATWIN_CLI_PATH, args, out.string(), err.string());
+    std::string command =
+        fmt::format("cd '{}' && LATWIN_PROJECT_DATA_DIR= '{}' {} > '{}' 2> '{}'", dir_.string(),
+                    LATWIN_CLI_PATH, args, out.string(), err.string());
     int status = std::system(command.c_str());
     CliResult result;
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
