@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Fuzzes the model language: tools/fuzz.sh [seconds] (default 60, per target).
+# Fuzzes every parser: tools/fuzz.sh [seconds] (default 60, per target).
 #
 # Configures and builds the "fuzz" preset (clang++, libFuzzer, ASan, UBSan), then runs each
-# target for that many seconds: latwin_fuzz_parser (parse, print, parse back) and
-# latwin_fuzz_compile (compile, and run small models). Each works on a copy of
-# tests/fuzz/corpus (and of tests/fuzz/regressions) kept in build/fuzz/corpus-TARGET, so later
-# runs build on earlier ones. Any input that crashes, hangs (over 1 s) or runs out of memory
-# is copied into tests/fuzz/regressions/, where the latwin_tests_fuzz_regressions test
-# replays it through both bodies, and the script exits non-zero.
+# target for that many seconds: latwin_fuzz_parser (parse, print, parse back),
+# latwin_fuzz_compile (compile, and run small models) and latwin_fuzz_data (the data folder's
+# CSV readers, data check and --inputs files). Each works on a copy of its seed corpus
+# (tests/fuzz/corpus for models, tests/fuzz/corpus-data for data) and of its regressions,
+# kept in build/fuzz/corpus-TARGET, so later runs build on earlier ones. Any input that
+# crashes, hangs (over 1 s) or runs out of memory is copied into tests/fuzz/regressions/
+# (tests/fuzz/regressions-data/ for data), where the latwin_tests_fuzz_regressions test
+# replays it, and the script exits non-zero.
 #
 # Extra libFuzzer flags can be passed in FUZZ_ARGS, e.g. FUZZ_ARGS="-max_len=65536".
 set -euo pipefail
@@ -22,18 +24,27 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 cmake --preset fuzz
-cmake --build --preset fuzz --target latwin_fuzz_parser latwin_fuzz_compile
+cmake --build --preset fuzz --target latwin_fuzz_parser latwin_fuzz_compile latwin_fuzz_data
 
 status=0
 found=0
-for target in parser compile; do
+for target in parser compile data; do
   fuzzer="$root/build/fuzz/tests/fuzz/latwin_fuzz_$target"
   corpus="$root/build/fuzz/corpus-$target"
+  if [[ $target == data ]]; then
+    seeds="$root/tests/fuzz/corpus-data"
+    regressions="$root/tests/fuzz/regressions-data"
+    flags=(-max_len=16384)
+  else
+    seeds="$root/tests/fuzz/corpus"
+    regressions="$root/tests/fuzz/regressions"
+    flags=(-max_len=8192 -dict="$root/tests/fuzz/lw.dict")
+  fi
   artifacts="$(mktemp -d "${TMPDIR:-/tmp}/latwin-fuzz.XXXXXX")"
   mkdir -p "$corpus"
-  cp "$root"/tests/fuzz/corpus/* "$corpus"/
+  cp "$seeds"/* "$corpus"/
   # Past crashes are good seeds too: they sit next to the bugs that were there.
-  find "$root/tests/fuzz/regressions" -maxdepth 1 -type f ! -name '.*' -exec cp {} "$corpus"/ \;
+  find "$regressions" -maxdepth 1 -type f ! -name '.*' -exec cp {} "$corpus"/ \;
 
   echo "fuzzing the $target for ${seconds}s (corpus in ${corpus#"$root"/})"
   # shellcheck disable=SC2086  # FUZZ_ARGS is a list of flags
@@ -41,16 +52,15 @@ for target in parser compile; do
     -max_total_time="$seconds" \
     -timeout=1 \
     -rss_limit_mb=2048 \
-    -max_len=8192 \
-    -dict="$root/tests/fuzz/lw.dict" \
+    "${flags[@]}" \
     -artifact_prefix="$artifacts/" \
     -print_final_stats=1 \
     ${FUZZ_ARGS:-} || status=$?
 
   for file in "$artifacts"/*; do
     [[ -e "$file" ]] || continue
-    cp "$file" "$root/tests/fuzz/regressions/$target-${file##*/}"
-    echo "kept $target-${file##*/} in tests/fuzz/regressions/; rename it for what it shows" >&2
+    cp "$file" "$regressions/$target-${file##*/}"
+    echo "kept $target-${file##*/} in ${regressions#"$root"/}/; rename it for what it shows" >&2
     found=1
   done
   rm -rf "$artifacts"

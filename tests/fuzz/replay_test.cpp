@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/data_fuzz_body.hpp"
 #include "fuzz/fuzz_body.hpp"
 
 namespace latwin::fuzz {
@@ -65,6 +66,28 @@ TEST(FuzzReplay, Regressions) {
     std::string bytes = read(file);
     EXPECT_EQ(run(bytes), "") << file;
     EXPECT_EQ(compile_and_run(bytes), "") << file;
+  }
+}
+
+std::string read_data(const std::string& bytes) {
+  return check_data_readers(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+}
+
+TEST(FuzzReplay, DataCorpusIsReadAndChecked) {
+  auto files = files_in("corpus-data");
+  ASSERT_FALSE(files.empty());
+  for (const auto& file : files) {
+    EXPECT_EQ(read_data(read(file)), "") << file;
+    // The seeds are valid folders, so the readers above really went through their rows.
+    data::Panel panel(data_fuzz_dir(), data::Dictionary::required);
+    EXPECT_GT(panel.row_count(), 10u) << file;
+    EXPECT_FALSE(panel.dictionary().empty()) << file;
+  }
+}
+
+TEST(FuzzReplay, DataRegressions) {
+  for (const auto& file : files_in("regressions-data")) {
+    EXPECT_EQ(read_data(read(file)), "") << file;
   }
 }
 

@@ -1,0 +1,14 @@
+// libFuzzer entry point for the data layer's readers: panel, countries, dictionary, data
+// check and --inputs files (tools/fuzz.sh runs it).
+#include <cstdio>
+
+#include "data_fuzz_body.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string failure = latwin::fuzz::check_data_readers(data, size);
+  if (!failure.empty()) {
+    std::fprintf(stderr, "%s\n", failure.c_str());
+    __builtin_trap();
+  }
+  return 0;
+}
