@@ -2,7 +2,7 @@
 # the steps together. Two cores by default: set JOBS=8 on a bigger machine.
 JOBS ?= 2
 
-.PHONY: all deps release run test asan fuzz bench format clean
+.PHONY: all deps release run test asan fuzz bench data format clean
 
 all: release
 
@@ -34,6 +34,10 @@ fuzz: deps
 
 bench: release
 	./build/release/bench/latwin_bench
+
+# Rebuilds data/ from the raw public data in ../shared/data/raw (or $LATWIN_RAW_DATA).
+data:
+	tools/build-data
 
 format:
 	find src tests bench -name '*.cpp' -o -name '*.hpp' | xargs -r clang-format -i

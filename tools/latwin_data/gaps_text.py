@@ -23,5 +23,7 @@ GAPS = """
 | Chinese strategic footholds (ports, space stations, 5G) | not in the raw data | `china_finance`, `bri_status` and `recognizes_taiwan` |
 | Coups and irregular leader changes by year | not in the raw data | `vdem_regime` and `polity2` changes can mark them; no event list |
 | Belt and Road accession years | partial; some rows inferred | `bri_status`/`bri_year` in countries.csv only, not a panel series |
+| Ideal points from UN votes (Bailey, Strezhnev & Voeten) | not in the raw data, and not computable from it: ideal points need every UN member's votes to bridge sessions, and the raw file holds only the 35 countries' | `un_alignment_gap` (agreement with the U.S. minus agreement with China) is the position on the U.S.-China axis |
+| Border Patrol encounters by month after November 2024 | the monthly file stops in November 2024 (the annual one runs to August 2025) | `usbp_encounters` ends in 2023; `usbp_encounters_fy` has FY2024 and the first 11 months of FY2025 |
 | Taiwan recognition before 2008 | the switches file lists only moves toward the PRC since 2000 | `recognizes_taiwan` starts in 2008 |
 """

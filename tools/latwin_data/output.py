@@ -201,6 +201,11 @@ def sources_markdown(metas, area_best, last_year, digests, row_count):
         "(described in that folder's `SOURCES.md`). Do not edit by hand: change the build and "
         "run it again. The same raw files always give byte-identical output.",
         "",
+        "**Licences.** Each source keeps its publisher's terms, listed below; several are "
+        "attribution-only and some (IHME, GTD, Polity, Freedom House) are for non-commercial "
+        "use. latwin carries these values for analysis; anyone republishing them must check "
+        "each source's terms.",
+        "",
         f"- `panel.csv`: {row_count} rows, `iso3,year,indicator,value,flag,source`, years "
         f"{FIRST_YEAR} to {last_year}.",
         "- `indicators.csv`: the dictionary (unit, area, valid range, gap policy, source, "
