@@ -4,7 +4,7 @@ import tempfile
 import unittest
 
 from latwin_data import derived
-from latwin_data.build import read_simple
+from latwin_data.build import build, check_ranges, read_simple
 from latwin_data.catalog import Column, Indicator
 from latwin_data.rawtable import BuildError
 
@@ -124,6 +124,21 @@ class RawErrorsTest(unittest.TestCase):
         self.assert_error(r"monthly_by_region_citizenship_fy2000_2025.csv:2: column 'Month': "
                           r"expected e.g. '01 October', found '01 Octobre'",
                           lambda: derived.encounters(self.raw, {}))
+
+
+class BuildRulesTest(unittest.TestCase):
+    def test_a_value_outside_its_range_stops_the_build(self):
+        panel = {"x": {("COL", 2000): (5.0, "observed"), ("PER", 2001): (101.0, "observed")}}
+        with self.assertRaises(BuildError) as caught:
+            check_ranges(panel, [INDICATOR])
+        self.assertEqual(str(caught.exception),
+                         "x PER 2001: value 101.0 is outside the expected range 0 to 100; "
+                         "check the raw file or widen the range in catalog.py")
+
+    def test_a_missing_raw_folder_is_named(self):
+        with self.assertRaises(BuildError) as caught:
+            build("/nonexistent/raw", "/nonexistent/out")
+        self.assertRegex(str(caught.exception), r"^/nonexistent/raw: raw data folder not found")
 
 
 if __name__ == "__main__":
