@@ -104,7 +104,7 @@ std::string format_value(double value) {
 // ---- list ----
 
 int run_list(const DataOptions& options) {
-  data::Panel panel(require_data_dir(options.data_dir), data::Dictionary::required);
+  data::Panel panel(require_data_dir(options.data_dir), data::Dictionary::kRequired);
   std::string area = options.area;
   std::replace(area.begin(), area.end(), '_', ' ');  // --area soft_power
   const auto& areas = data::indicator_areas();
@@ -182,7 +182,7 @@ std::vector<std::string> show_countries(const data::Panel& panel, const DataOpti
                                         data::Values which) {
   if (options.countries.empty()) return panel.countries_with(options.indicator, which);
   std::vector<std::string> known = panel.countries().iso3();
-  for (const auto& iso3 : panel.countries_with(options.indicator, data::Values::all)) {
+  for (const auto& iso3 : panel.countries_with(options.indicator, data::Values::kAll)) {
     if (!panel.countries().contains(iso3)) known.push_back(iso3);
   }
   std::vector<std::string> chosen;
@@ -206,7 +206,7 @@ std::vector<std::string> show_countries(const data::Panel& panel, const DataOpti
 int run_show(const DataOptions& options) {
   data::Panel panel(require_data_dir(options.data_dir));
   const data::Values which =
-      options.observed_only ? data::Values::observed_only : data::Values::all;
+      options.observed_only ? data::Values::kObservedOnly : data::Values::kAll;
   if (!panel.has_indicator(options.indicator)) {
     std::vector<std::string> ids = panel.indicators();
     if (panel.find_indicator(options.indicator) != nullptr) {
@@ -287,8 +287,8 @@ int run_show(const DataOptions& options) {
       }
       data::Flag flag = *one->flags[static_cast<std::size_t>(year - one->first_year)];
       // A one-letter mark keeps filled values visible without widening the table.
-      char mark = flag == data::Flag::interpolated      ? 'i'
-                  : flag == data::Flag::carried_forward ? 'c'
+      char mark = flag == data::Flag::kInterpolated     ? 'i'
+                  : flag == data::Flag::kCarriedForward ? 'c'
                                                         : ' ';
       any_filled = any_filled || mark != ' ';
       row.push_back(format_value(*value) + mark);

@@ -142,8 +142,8 @@ void check_rows(const Panel& panel, std::vector<DataProblem>& problems) {
 void check_gap_policy(const Panel& panel, std::vector<DataProblem>& problems) {
   const std::string path = panel.path("panel.csv");
   for (const Indicator& entry : panel.dictionary()) {
-    for (const auto& iso3 : panel.countries_with(entry.id, Values::all)) {
-      std::optional<PanelSeries> series = panel.series(entry.id, iso3, Values::all);
+    for (const auto& iso3 : panel.countries_with(entry.id, Values::kAll)) {
+      std::optional<PanelSeries> series = panel.series(entry.id, iso3, Values::kAll);
       // Years with a value from the sources, ascending.
       std::vector<int> source_years;
       for (std::size_t idx = 0; idx < series->values.size(); ++idx) {
@@ -163,16 +163,16 @@ void check_gap_policy(const Panel& panel, std::vector<DataProblem>& problems) {
         if (next != source_years.begin()) before = *std::prev(next);
         if (next != source_years.end()) after = *next;
         const int max_years =
-            flag == Flag::interpolated ? entry.interpolate_max_gap : entry.carry_forward_max;
+            flag == Flag::kInterpolated ? entry.interpolate_max_gap : entry.carry_forward_max;
         const char* max_name =
-            flag == Flag::interpolated ? "interpolate_max_gap" : "carry_forward_max";
+            flag == Flag::kInterpolated ? "interpolate_max_gap" : "carry_forward_max";
         if (max_years == 0) {
           problems.push_back({path, line,
                               fmt::format("{}, but indicators.csv line {} sets {} = 0 (never)",
                                           what, entry.line, max_name)});
           continue;
         }
-        if (flag == Flag::interpolated) {
+        if (flag == Flag::kInterpolated) {
           if (!before || !after) {
             problems.push_back(
                 {path, line,

@@ -18,7 +18,7 @@ Coverage compute_coverage(const Panel& panel) {
     const int span_years = *stats.last_year - *stats.first_year + 1;
     for (std::size_t country_idx = 0; country_idx < coverage.countries.size(); ++country_idx) {
       std::optional<PanelSeries> series =
-          panel.series(indicator, coverage.countries[country_idx], Values::observed_only);
+          panel.series(indicator, coverage.countries[country_idx], Values::kObservedOnly);
       if (!series) continue;
       int years = 0;
       for (double value : series->values) years += std::isnan(value) ? 0 : 1;

@@ -108,27 +108,27 @@ DataProblem problem_from_error(const std::string& file, const InputError& error)
 
 std::string_view to_string(Flag flag) {
   switch (flag) {
-    case Flag::observed:
+    case Flag::kObserved:
       return "observed";
-    case Flag::derived:
+    case Flag::kDerived:
       return "derived";
-    case Flag::interpolated:
+    case Flag::kInterpolated:
       return "interpolated";
-    case Flag::carried_forward:
+    case Flag::kCarriedForward:
       return "carried_forward";
   }
   return "observed";
 }
 
 const std::vector<std::string>& indicator_areas() {
-  static const std::vector<std::string> kAreas = {"security",  "governance", "economy", "migration",
-                                                  "alignment", "soft power", "capacity",
-                                                  "engagement"};
+  static const std::vector<std::string> kAreas = {"security",  "governance", "economy",
+                                                  "migration", "alignment",  "soft power",
+                                                  "capacity",  "engagement"};
   return kAreas;
 }
 
 std::optional<Flag> parse_flag(std::string_view text) {
-  for (Flag flag : {Flag::observed, Flag::derived, Flag::interpolated, Flag::carried_forward}) {
+  for (Flag flag : {Flag::kObserved, Flag::kDerived, Flag::kInterpolated, Flag::kCarriedForward}) {
     if (text == to_string(flag)) return flag;
   }
   return std::nullopt;
@@ -344,7 +344,7 @@ void Panel::Reader::read_countries() {
 void Panel::Reader::read_dictionary(Dictionary dictionary) {
   std::string path = panel_.path("indicators.csv");
   std::error_code ignored;
-  if (dictionary == Dictionary::optional && !checking() && !fs::exists(path, ignored)) return;
+  if (dictionary == Dictionary::kOptional && !checking() && !fs::exists(path, ignored)) return;
   std::optional<std::string> text = read_file(path);
   if (!text) return;
   CsvReader reader(*text, path);
@@ -487,7 +487,7 @@ void Panel::Reader::read_panel() {
       value = *number;
     }
     // Flag and source matter only for a value; a row with an empty value is a gap.
-    Flag flag = Flag::observed;
+    Flag flag = Flag::kObserved;
     if (!value_text.empty() && flag_col >= 0) {
       const std::string& flag_text = fields[static_cast<std::size_t>(flag_col)];
       if (std::optional<Flag> parsed = parse_flag(flag_text)) {
@@ -521,7 +521,7 @@ void Panel::Reader::read_panel() {
     series.first_year = by_year.begin()->first;
     auto length = static_cast<std::size_t>(by_year.rbegin()->first - series.first_year) + 1;
     series.values.assign(length, kNaN);
-    series.flags.assign(length, Flag::observed);
+    series.flags.assign(length, Flag::kObserved);
     series.lines.assign(length, 0);
     for (const auto& [year, row] : by_year) {
       auto idx = static_cast<std::size_t>(year - series.first_year);
@@ -547,7 +547,7 @@ Panel::Panel(const std::string& dir, std::vector<DataProblem>& problems) : dir_(
   if (!fs::is_directory(dir)) throw InputError(fmt::format("{}: data folder not found", dir));
   Reader reader(*this, &problems);
   reader.read_countries();
-  reader.read_dictionary(Dictionary::required);
+  reader.read_dictionary(Dictionary::kRequired);
   reader.read_panel();
 }
 
@@ -574,7 +574,7 @@ namespace {
 
 // Whether a stored value at idx is visible under which.
 bool visible(double value, Flag flag, Values which) {
-  return !std::isnan(value) && (which == Values::all || from_sources(flag));
+  return !std::isnan(value) && (which == Values::kAll || from_sources(flag));
 }
 
 }  // namespace

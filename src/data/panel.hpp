@@ -19,10 +19,10 @@ namespace latwin::data {
 
 // Where a value in panel.csv came from.
 enum class Flag {
-  observed,         // straight from the source
-  derived,          // computed by the data build from observed source values (e.g. per 100k)
-  interpolated,     // linear between two observed or derived values (the build's gap policy)
-  carried_forward,  // the last observed or derived value repeated (the build's gap policy)
+  kObserved,        // straight from the source
+  kDerived,         // computed by the data build from observed source values (e.g. per 100k)
+  kInterpolated,    // linear between two observed or derived values (the build's gap policy)
+  kCarriedForward,  // the last observed or derived value repeated (the build's gap policy)
 };
 
 // "observed", "derived", "interpolated", "carried_forward".
@@ -31,20 +31,20 @@ std::string_view to_string(Flag flag);
 std::optional<Flag> parse_flag(std::string_view text);
 // Whether the value came from the sources (observed or derived), not from the gap policy.
 inline bool from_sources(Flag flag) {
-  return flag == Flag::observed || flag == Flag::derived;
+  return flag == Flag::kObserved || flag == Flag::kDerived;
 }
 
 // Which values a query sees.
 enum class Values {
-  all,            // every value, including those the build filled (interpolated, carried forward)
-  observed_only,  // only values from the sources: flags observed and derived
+  kAll,           // every value, including those the build filled (interpolated, carried forward)
+  kObservedOnly,  // only values from the sources: flags observed and derived
 };
 
 // The areas an indicator may belong to (indicators.csv, column area), in this order.
 const std::vector<std::string>& indicator_areas();
 
 // Whether a Panel needs DIR/indicators.csv.
-enum class Dictionary { optional, required };
+enum class Dictionary { kOptional, kRequired };
 
 // One row of indicators.csv.
 struct Indicator {
@@ -148,7 +148,7 @@ class Panel {
   // line with the wrong number of fields, a year or value that is not a number, a repeated
   // (iso3, year, indicator), a repeated country or dictionary id. An empty or unknown flag
   // is read as observed (`latwin data check` reports it).
-  explicit Panel(const std::string& dir, Dictionary dictionary = Dictionary::optional);
+  explicit Panel(const std::string& dir, Dictionary dictionary = Dictionary::kOptional);
   // For `latwin data check`: reads what it can, appending every problem found in the files
   // themselves (format v1 headers, bad rows, which are skipped, empty or unknown flags, empty
   // sources, missing files) to problems instead of throwing. Throws latwin::InputError only
@@ -168,19 +168,19 @@ class Panel {
   std::size_t row_count() const { return row_count_; }
   // The value of (indicator, iso3, year); nullopt when there is none of the kind asked for.
   std::optional<double> value(const std::string& indicator, const std::string& iso3, int year,
-                              Values which = Values::all) const;
+                              Values which = Values::kAll) const;
   // The flag of that value; nullopt exactly when value() is nullopt.
   std::optional<Flag> flag(const std::string& indicator, const std::string& iso3, int year,
-                           Values which = Values::all) const;
+                           Values which = Values::kAll) const;
   // The series from the first to the last year panel.csv has a row for (whatever its flag),
   // with NaN where there is no value of the kind asked for (so under observed_only a
   // carried-forward tail reads as NaN). nullopt when there is no value of that kind at all.
   std::optional<PanelSeries> series(const std::string& indicator, const std::string& iso3,
-                                    Values which = Values::all) const;
+                                    Values which = Values::kAll) const;
   // Countries with at least one value of the kind asked for: countries.csv order, then any
   // codes not in countries.csv, sorted.
   std::vector<std::string> countries_with(const std::string& indicator,
-                                          Values which = Values::all) const;
+                                          Values which = Values::kAll) const;
   // Coverage of an indicator computed from the rows; zeros for an unknown indicator.
   IndicatorStats stats(const std::string& indicator) const;
   // Calls row_fn for every row read, sorted by indicator, iso3 and year.
@@ -225,7 +225,7 @@ class Panel {
 
 // The panel as the model compiler sees it (data() in model files). Series hold every value,
 // including those the data build filled (interpolated, carried forward): a model reads the
-// panel as built. Use Panel with Values::observed_only to see only source values.
+// panel as built. Use Panel with Values::kObservedOnly to see only source values.
 class PanelDataSource : public engine::DataSource {
  public:
   // Reads the folder (indicators.csv optional); throws latwin::InputError as Panel does.

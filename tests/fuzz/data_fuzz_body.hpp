@@ -69,7 +69,7 @@ inline std::string check_data_readers(const std::uint8_t* data, std::size_t size
   try {
     data::Panel panel(dir);
     for (const auto& indicator : panel.indicators()) {
-      for (auto values : {data::Values::all, data::Values::observed_only}) {
+      for (auto values : {data::Values::kAll, data::Values::kObservedOnly}) {
         for (const auto& iso3 : panel.countries_with(indicator, values)) {
           auto series = panel.series(indicator, iso3, values);
           if (!series) return "a country with values but no series: " + indicator + " " + iso3;

@@ -79,7 +79,7 @@ TEST(FuzzReplay, DataCorpusIsReadAndChecked) {
   for (const auto& file : files) {
     EXPECT_EQ(read_data(read(file)), "") << file;
     // The seeds are valid folders, so the readers above really went through their rows.
-    data::Panel panel(data_fuzz_dir(), data::Dictionary::required);
+    data::Panel panel(data_fuzz_dir(), data::Dictionary::kRequired);
     EXPECT_GT(panel.row_count(), 10u) << file;
     EXPECT_FALSE(panel.dictionary().empty()) << file;
   }

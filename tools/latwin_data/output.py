@@ -230,7 +230,7 @@ def sources_markdown(metas, area_best, last_year, digests, row_count):
         "of events and flows (attacks, deaths, encounters, aid, trade) are never filled. "
         "A missing row is a gap; a model reading it gets \"missing\", never a made-up "
         "number. `latwin data show INDICATOR --observed-only` and the C++ API's "
-        "`Values::observed_only` leave the filled values out.",
+        "`Values::kObservedOnly` leave the filled values out.",
         "",
         f"Years before {FIRST_YEAR} are left out (a few series, such as Polity and Maddison, "
         "reach back centuries; the model starts from the post-war order of the UN and the "

@@ -22,27 +22,27 @@ const std::string kFixture = std::string(LATWIN_SOURCE_DIR) + "/tests/data/panel
 
 // The fixture, loaded once: queries are const and read-only.
 const Panel& fixture() {
-  static const Panel panel(kFixture, Dictionary::required);
+  static const Panel panel(kFixture, Dictionary::kRequired);
   return panel;
 }
 
 TEST(PanelV1, AllValuesIncludeFilledOnes) {
   EXPECT_EQ(fixture().value("gdp_per_capita", "PER", 2017), 6450);
-  EXPECT_EQ(fixture().flag("gdp_per_capita", "PER", 2017), Flag::interpolated);
-  EXPECT_EQ(fixture().value("gdp_per_capita", "JAM", 2020, Values::all), 5350);
-  EXPECT_EQ(fixture().flag("gdp_per_capita", "JAM", 2020), Flag::carried_forward);
+  EXPECT_EQ(fixture().flag("gdp_per_capita", "PER", 2017), Flag::kInterpolated);
+  EXPECT_EQ(fixture().value("gdp_per_capita", "JAM", 2020, Values::kAll), 5350);
+  EXPECT_EQ(fixture().flag("gdp_per_capita", "JAM", 2020), Flag::kCarriedForward);
 }
 
 TEST(PanelV1, ObservedOnlyHidesFilledValues) {
-  EXPECT_EQ(fixture().value("gdp_per_capita", "PER", 2017, Values::observed_only), std::nullopt);
-  EXPECT_EQ(fixture().flag("gdp_per_capita", "PER", 2017, Values::observed_only), std::nullopt);
-  EXPECT_EQ(fixture().value("gdp_per_capita", "JAM", 2020, Values::observed_only), std::nullopt);
-  EXPECT_EQ(fixture().value("gdp_per_capita", "PER", 2016, Values::observed_only), 6200);
+  EXPECT_EQ(fixture().value("gdp_per_capita", "PER", 2017, Values::kObservedOnly), std::nullopt);
+  EXPECT_EQ(fixture().flag("gdp_per_capita", "PER", 2017, Values::kObservedOnly), std::nullopt);
+  EXPECT_EQ(fixture().value("gdp_per_capita", "JAM", 2020, Values::kObservedOnly), std::nullopt);
+  EXPECT_EQ(fixture().value("gdp_per_capita", "PER", 2016, Values::kObservedOnly), 6200);
 }
 
 TEST(PanelV1, DerivedValuesCountAsObserved) {
-  EXPECT_EQ(fixture().value("homicide_rate", "PER", 2015, Values::observed_only), 7.2);
-  EXPECT_EQ(fixture().flag("homicide_rate", "PER", 2015, Values::observed_only), Flag::derived);
+  EXPECT_EQ(fixture().value("homicide_rate", "PER", 2015, Values::kObservedOnly), 7.2);
+  EXPECT_EQ(fixture().flag("homicide_rate", "PER", 2015, Values::kObservedOnly), Flag::kDerived);
 }
 
 TEST(PanelV1, NulloptForUnknownCountryIndicatorOrYear) {
@@ -65,11 +65,11 @@ TEST(PanelV1, SeriesHonoursValues) {
   EXPECT_EQ(all->first_year, 2016);
   EXPECT_EQ(all->last_year(), 2020);
   EXPECT_THAT(all->values, ElementsAre(4900, 5050, 5350, 5350, 5350));
-  EXPECT_THAT(all->flags, ElementsAre(Flag::observed, Flag::observed, Flag::observed,
-                                      Flag::carried_forward, Flag::carried_forward));
+  EXPECT_THAT(all->flags, ElementsAre(Flag::kObserved, Flag::kObserved, Flag::kObserved,
+                                      Flag::kCarriedForward, Flag::kCarriedForward));
 
   // Same span; the carried-forward tail reads as NaN with no flag.
-  auto observed = fixture().series("gdp_per_capita", "JAM", Values::observed_only);
+  auto observed = fixture().series("gdp_per_capita", "JAM", Values::kObservedOnly);
   ASSERT_TRUE(observed.has_value());
   EXPECT_EQ(observed->first_year, 2016);
   ASSERT_EQ(observed->values.size(), 5u);
@@ -182,7 +182,7 @@ TEST(PanelV1, DataSourceSeesFilledValues) {
 }
 
 TEST(PanelV1, FlagNamesRoundTrip) {
-  for (Flag flag : {Flag::observed, Flag::derived, Flag::interpolated, Flag::carried_forward}) {
+  for (Flag flag : {Flag::kObserved, Flag::kDerived, Flag::kInterpolated, Flag::kCarriedForward}) {
     EXPECT_EQ(parse_flag(to_string(flag)), flag);
   }
   EXPECT_EQ(parse_flag(""), std::nullopt);
@@ -204,8 +204,8 @@ TEST_F(PanelFlagsTest, EmptyOrUnknownFlagReadsAsObservedAndCheckReportsIt) {
         "COL,2020,a,1,,x\n"
         "COL,2021,a,2,estimated,x\n");
   Panel panel(dir_.string());
-  EXPECT_EQ(panel.flag("a", "COL", 2020, Values::observed_only), Flag::observed);
-  EXPECT_EQ(panel.flag("a", "COL", 2021, Values::observed_only), Flag::observed);
+  EXPECT_EQ(panel.flag("a", "COL", 2020, Values::kObservedOnly), Flag::kObserved);
+  EXPECT_EQ(panel.flag("a", "COL", 2021, Values::kObservedOnly), Flag::kObserved);
   EXPECT_FALSE(panel.has_dictionary());
 
   std::vector<DataProblem> problems;
@@ -225,8 +225,8 @@ TEST_F(PanelFlagsTest, SeriesIsNulloptWhenOnlyFilledValuesExist) {
         "COL,2021,a,,observed,x\n");
   Panel panel(dir_.string());
   EXPECT_TRUE(panel.series("a", "COL").has_value());
-  EXPECT_FALSE(panel.series("a", "COL", Values::observed_only).has_value());
-  EXPECT_TRUE(panel.countries_with("a", Values::observed_only).empty());
+  EXPECT_FALSE(panel.series("a", "COL", Values::kObservedOnly).has_value());
+  EXPECT_TRUE(panel.countries_with("a", Values::kObservedOnly).empty());
   // An empty value is a gap whatever its flag.
   EXPECT_EQ(panel.value("a", "COL", 2021), std::nullopt);
   EXPECT_EQ(panel.row_count(), 2u);
@@ -237,7 +237,7 @@ TEST_F(PanelFlagsTest, RequiredDictionaryMustExist) {
   std::filesystem::copy_file(kFixture + "/panel.csv", dir_ / "panel.csv");
   EXPECT_NO_THROW(Panel(dir_.string()));
   try {
-    Panel panel(dir_.string(), Dictionary::required);
+    Panel panel(dir_.string(), Dictionary::kRequired);
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
     EXPECT_EQ(std::string(e.what()),

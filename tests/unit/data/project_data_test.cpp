@@ -28,7 +28,7 @@ TEST(ProjectData, PassesEveryCheck) {
 }
 
 TEST(ProjectData, ThirtyThreeStatesAndTwoActorsWithSymmetricNeighbours) {
-  Panel panel(kDataDir, Dictionary::required);
+  Panel panel(kDataDir, Dictionary::kRequired);
   const CountryTable& countries = panel.countries();
   EXPECT_EQ(countries.where("kind", "lac").size(), 33u);
   EXPECT_EQ(countries.where("kind", "actor"), (std::vector<std::string>{"USA", "CHN"}));
@@ -43,20 +43,20 @@ TEST(ProjectData, ThirtyThreeStatesAndTwoActorsWithSymmetricNeighbours) {
 // Issue 3's bar: in each area of the model, some indicator has 15 or more observed years in
 // 30 or more countries. Soft power has none, and data/SOURCES.md says so.
 TEST(ProjectData, EveryAreaButSoftPowerHasALongWideIndicator) {
-  Panel panel(kDataDir, Dictionary::required);
+  Panel panel(kDataDir, Dictionary::kRequired);
   std::map<std::string, int> best;  // area -> most countries with 15+ observed years
   for (const Indicator& entry : panel.dictionary()) {
     int countries = 0;
-    for (const auto& iso3 : panel.countries_with(entry.id, Values::observed_only)) {
-      auto series = panel.series(entry.id, iso3, Values::observed_only);
+    for (const auto& iso3 : panel.countries_with(entry.id, Values::kObservedOnly)) {
+      auto series = panel.series(entry.id, iso3, Values::kObservedOnly);
       int years = 0;
       for (double v : series->values) years += std::isnan(v) ? 0 : 1;
       countries += years >= 15 ? 1 : 0;
     }
     best[entry.area] = std::max(best[entry.area], countries);
   }
-  for (const char* area : {"security", "governance", "economy", "migration", "alignment",
-                           "capacity", "engagement"}) {
+  for (const char* area :
+       {"security", "governance", "economy", "migration", "alignment", "capacity", "engagement"}) {
     EXPECT_GE(best[area], 30) << area;
   }
   EXPECT_EQ(best.count("soft power"), 0u);
@@ -71,10 +71,10 @@ TEST(ProjectData, FilledValuesAreFlaggedAndCanBeLeftOut) {
   Panel panel(kDataDir);
   // Colombia's homicide rate: observed to 2023 (UNODC), carried forward two years.
   EXPECT_EQ(panel.value("homicide_rate", "COL", 2015), 27.215279);
-  EXPECT_EQ(panel.flag("homicide_rate", "COL", 2015), Flag::observed);
+  EXPECT_EQ(panel.flag("homicide_rate", "COL", 2015), Flag::kObserved);
   EXPECT_EQ(panel.value("homicide_rate", "COL", 2024), panel.value("homicide_rate", "COL", 2023));
-  EXPECT_EQ(panel.flag("homicide_rate", "COL", 2024), Flag::carried_forward);
-  EXPECT_EQ(panel.value("homicide_rate", "COL", 2024, Values::observed_only), std::nullopt);
+  EXPECT_EQ(panel.flag("homicide_rate", "COL", 2024), Flag::kCarriedForward);
+  EXPECT_EQ(panel.value("homicide_rate", "COL", 2024, Values::kObservedOnly), std::nullopt);
   // Never filled before the first value or after the policy's limit.
   EXPECT_EQ(panel.value("homicide_rate", "COL", 1946), std::nullopt);
   EXPECT_EQ(panel.value("homicide_rate", "COL", 2026), std::nullopt);
@@ -92,7 +92,7 @@ aux homicides[country] [1/year] = data("homicide_rate", time)
 aux agreement[country] [1] = data("un_agreement_usa", 2023)
 aux agreement_or_half[country] [1] = data("un_agreement_usa", 2023, 0.5)
 )",
-                                   &source);
+                               &source);
   ASSERT_TRUE(plan);
   engine::RunSpec spec;
   spec.members = 1;
