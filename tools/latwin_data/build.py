@@ -53,6 +53,7 @@ def collect(raw):
     for indicator, column in SIMPLE:
         add({indicator.id: read_simple(raw, indicator, column)}, [indicator])
     add(*derived.terrorist_attacks(raw))
+    add(*derived.organized_violence(raw))
     add(*derived.coca(raw))
     add(*derived.economy(panel))
     add(*derived.china_finance(raw))

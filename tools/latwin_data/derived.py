@@ -570,3 +570,43 @@ def recognition(raw):
                      "the PRC; from 2008, after the last known switch back to Taiwan "
                      "(Saint Lucia, 2007)")
     return {meta.id: series}, [meta], status, switch_year
+
+
+# ------------------------------------------------------------------------------ conflict
+VDEM16_FILE = "vdem/vdem_v16_selected_indices_biodem.csv"
+UCDP_FIRST_YEAR = 1989  # the first year of UCDP's fatality data behind the flags
+
+
+def organized_violence(raw):
+    """Intensity of organised violence from Bio-Dem's flags (V-Dem e_ovctd, from UCDP):
+    2 = major (1,000 deaths or more in the year), 1 = minor (1-999), 0 = none. The flags are
+    0 by construction before 1989 and in years UCDP has not coded yet, so only 1989 to the
+    last year in which any country has a flag are kept."""
+    table = _table(raw, VDEM16_FILE, ["iso3", "year", "conflict_hi", "conflict_li"])
+    rows = []
+    for line, fields in table.rows:
+        iso3 = table.country(line, fields, "iso3")
+        year = table.year(line, fields, "year")
+        flags = []
+        for column in ("conflict_hi", "conflict_li"):
+            value = table.number(line, fields, column)
+            if value not in (0.0, 1.0):
+                raise table.error(line, f"column '{column}': expected 0 or 1, found "
+                                        f"'{table.get(fields, column)}'")
+            flags.append(value)
+        if flags == [1.0, 1.0]:
+            raise table.error(line, "conflict_hi and conflict_li are both 1; expected at most "
+                                    "one intensity")
+        rows.append((line, iso3, year, 2.0 if flags[0] else flags[1]))
+    coded_until = max((year for _, _, year, v in rows if v > 0), default=UCDP_FIRST_YEAR - 1)
+    values = KeyedValues(table)
+    for line, iso3, year, value in rows:
+        if UCDP_FIRST_YEAR <= year <= coded_until:
+            values.add(line, iso3, year, (value, DERIVED))
+    meta = Indicator("organized_violence", "Organised violence (state-based, non-state and "
+                     "one-sided; UCDP via V-Dem v16)", "0 none, 1 minor (1-999 deaths in the "
+                     "year), 2 major (1,000 or more)", "security", 0, 2, 0, 0, "vdem_v16",
+                     f"from Bio-Dem's conflict_hi/conflict_li flags; years {UCDP_FIRST_YEAR} "
+                     f"to the last year UCDP has coded ({coded_until}); V-Dem does not cover "
+                     "the eight small Caribbean states")
+    return {meta.id: values.values}, [meta]

@@ -26,4 +26,13 @@ GAPS = """
 | Ideal points from UN votes (Bailey, Strezhnev & Voeten) | not in the raw data, and not computable from it: ideal points need every UN member's votes to bridge sessions, and the raw file holds only the 35 countries' | `un_alignment_gap` (agreement with the U.S. minus agreement with China) is the position on the U.S.-China axis |
 | Border Patrol encounters by month after November 2024 | the monthly file stops in November 2024 (the annual one runs to August 2025) | `usbp_encounters` ends in 2023; `usbp_encounters_fy` has FY2024 and the first 11 months of FY2025 |
 | Taiwan recognition before 2008 | the switches file lists only moves toward the PRC since 2000 | `recognizes_taiwan` starts in 2008 |
+
+Raw data read but left out of the panel, because the model and the analyses have no use for
+it yet (add it to `tools/latwin_data/catalog.py` when they do): the World Bank CPIA ratings
+(nine IDA countries only); the WJP, BTI, EIU and Polity sub-scores; the WGI confidence
+intervals and standard errors (useful later as measurement error in calibration); GTD
+attacks by target; RSF status categories; SIPRI spending per capita; Claassen confidence
+bounds; V-Dem's GDP per capita; UNHCR returned refugees, stateless people and host
+communities; U.S. aid appropriations and budget requests; Chinese finance by flow class; the
+CBP south-west border file by citizenship group; Border Patrol totals by border region.
 """

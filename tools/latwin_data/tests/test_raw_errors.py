@@ -116,6 +116,21 @@ class RawErrorsTest(unittest.TestCase):
         self.assertNotIn(("COL", 1991), out["un_agreement_usa"])
         self.assertNotIn(("COL", 1990), out["un_agreement_chn"])
 
+    def test_organized_violence_intensity_and_coded_years(self):
+        header = "iso3,year,conflict_hi,conflict_li\n"
+        self.write(derived.VDEM16_FILE, header + "COL,1988,0,0\nCOL,1989,1,0\nCOL,1990,0,1\n"
+                                                 "COL,1991,0,0\nCOL,1992,0,0\n")
+        out, _ = derived.organized_violence(self.raw)
+        # 1988 predates UCDP; 1992 comes after the last flagged year, so it is not coded.
+        self.assertEqual(out["organized_violence"], {("COL", 1989): (2.0, "derived"),
+                                                     ("COL", 1990): (1.0, "derived"),
+                                                     ("COL", 1991): (0.0, "derived")})
+
+    def test_organized_violence_refuses_two_intensities(self):
+        self.write(derived.VDEM16_FILE, "iso3,year,conflict_hi,conflict_li\nCOL,1990,1,1\n")
+        self.assert_error(r"vdem_v16_selected_indices_biodem.csv:2: conflict_hi and conflict_li "
+                          r"are both 1", lambda: derived.organized_violence(self.raw))
+
     def test_encounters_month_label(self):
         self.write(derived.ENCOUNTERS_ANNUAL, "iso3,Fiscal Year,Citizenship,Quantity\n"
                                               "MEX,2001,Mexico,10\n")
