@@ -119,12 +119,14 @@ class RawErrorsTest(unittest.TestCase):
     def test_organized_violence_intensity_and_coded_years(self):
         header = "iso3,year,conflict_hi,conflict_li\n"
         self.write(derived.VDEM16_FILE, header + "COL,1988,0,0\nCOL,1989,1,0\nCOL,1990,0,1\n"
-                                                 "COL,1991,0,0\nCOL,1992,0,0\n")
+                                                 "COL,1991,0,0\nCOL,1992,0,0\nPER,1991,0,1\n")
         out, _ = derived.organized_violence(self.raw)
-        # 1988 predates UCDP; 1992 comes after the last flagged year, so it is not coded.
+        # 1988 predates UCDP; 1992 comes after the last year any country is flagged, so it
+        # is taken as not coded yet.
         self.assertEqual(out["organized_violence"], {("COL", 1989): (2.0, "derived"),
                                                      ("COL", 1990): (1.0, "derived"),
-                                                     ("COL", 1991): (0.0, "derived")})
+                                                     ("COL", 1991): (0.0, "derived"),
+                                                     ("PER", 1991): (1.0, "derived")})
 
     def test_organized_violence_refuses_two_intensities(self):
         self.write(derived.VDEM16_FILE, "iso3,year,conflict_hi,conflict_li\nCOL,1990,1,1\n")
