@@ -1407,11 +1407,16 @@ class Compiler {
     }
     if (f == "wsum") return emit_wsum(e, ctx);
     if (f == "data" || f == "scenario" || f == "allocation") {
-      if (f == "data" ? !check_arity(e, 2, 3, "an indicator in quotes, a year and optionally a "
-                                              "value for gaps: data(\"gdp\", start)")
-                      : !check_arity(e, 1, 1, "a name in quotes")) {
-        return constant(NAN);
-      }
+      bool arity_ok =
+          f == "data"       ? check_arity(e, 2, 3,
+                                          "an indicator in quotes, a year and optionally a "
+                                          "value for gaps: data(\"gdp\", start)")
+          : f == "scenario" ? check_arity(e, 1, 2,
+                                          "a name in quotes and optionally a default for runs "
+                                          "whose scenario does not give it: "
+                                          "scenario(\"oil_price\", 80)")
+                            : check_arity(e, 1, 1, "a name in quotes");
+      if (!arity_ok) return constant(NAN);
       if (e.args[0].kind != ExprKind::kString) {
         return fail(e.args[0].loc, fmt::format("the first argument of {}() must be a name in "
                                                "quotes",
@@ -1437,8 +1442,17 @@ class Compiler {
         return value;
       }
       SeriesKind kind = f == "scenario" ? SeriesKind::kScenario : SeriesKind::kAllocation;
-      return op(ctx, OpCode::kSeries, {Operand{kTagEnv | kEnvTime, false, 0}},
-                series_id(kind, name, ctx));
+      std::uint32_t id = series_id(kind, name, ctx);
+      Operand value = op(ctx, OpCode::kSeries, {Operand{kTagEnv | kEnvTime, false, 0}}, id);
+      if (kind != SeriesKind::kScenario) return value;
+      // Optional only while every use so far gives a default.
+      bool first_use = series_first_use_.insert(id).second;
+      if (e.args.size() == 1) {
+        plan_->series[id].required = true;
+        return value;
+      }
+      if (first_use) plan_->series[id].required = false;
+      return op(ctx, OpCode::kCoalesce, {value, emit(e.args[1], ctx)});
     }
     if (kStatefulCalls.count(f)) {
       return constant(NAN);  // desugar() replaced every allowed use and reported the others
@@ -2111,14 +2125,7 @@ class Compiler {
       var.description = info.decl->description;
       var.source = info.decl->source;
       if (info.decl->distribution) {
-        const auto& dist = *info.decl->distribution;
-        std::vector<std::string> args;
-        for (const auto& arg : dist.args) args.push_back(lang::print_expr(arg));
-        var.distribution = fmt::format("{}({})", lang::to_string(dist.kind), fmt::join(args, ", "));
-        if (dist.truncate_low && dist.truncate_high) {
-          var.distribution += fmt::format(" truncated [{}, {}]", lang::print_expr(*dist.truncate_low),
-                                          lang::print_expr(*dist.truncate_high));
-        }
+        var.distribution = lang::print_distribution(*info.decl->distribution);
       }
       var.range_low = info.decl->range_low;
       var.range_high = info.decl->range_high;
@@ -2158,6 +2165,7 @@ class Compiler {
 
   std::unordered_map<std::uint64_t, std::uint32_t> constant_index_;
   std::map<std::tuple<SeriesKind, std::string, std::string>, std::uint32_t> series_index_;
+  std::set<std::uint32_t> series_first_use_;  // scenario series met so far
   std::vector<Fragment> init_frags_, run_frags_;
   std::vector<bool> has_run_frag_;
   std::vector<std::uint32_t> slot_var_;

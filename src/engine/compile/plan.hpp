@@ -122,6 +122,9 @@ struct SeriesRef {
   std::string name;
   std::string element;  // empty for a scalar context
   Series data;          // filled at compile time for kData
+  // A scenario series every use of which gives a default (scenario("name", default)) may be
+  // left out by a run; one read without a default must be supplied.
+  bool required = true;
 };
 
 // A fixed delay: output = input as it was delay_time ago (init before that).

@@ -225,7 +225,7 @@ Prepared prepare(const Plan& plan, const RunSpec& spec) {
       if (it == table.end()) it = table.find({ref.name, ""});
       if (it != table.end()) {
         resolved.series = &it->second;
-      } else if (ref.kind == SeriesKind::kScenario) {
+      } else if (ref.kind == SeriesKind::kScenario && ref.required) {
         missing.push_back(ref.element.empty() ? ref.name
                                               : fmt::format("{} ({})", ref.name, ref.element));
       }
