@@ -1322,8 +1322,9 @@ class Compiler {
     return acc;
   }
 
+  // warn_if_empty: a data() call without a value for gaps, whose NaN a model should hear of.
   std::uint32_t series_id(SeriesKind kind, const std::string& name, const EmitCtx& ctx,
-                          SourceLoc loc = {}) {
+                          SourceLoc loc = {}, bool warn_if_empty = true) {
     std::string element;
     if (!ctx.binding.empty()) {
       const auto& first = ctx.binding.front();
@@ -1341,7 +1342,7 @@ class Compiler {
       if (series) ref.data = std::move(*series);
       bool observed = std::any_of(ref.data.values.begin(), ref.data.values.end(),
                                   [](double v) { return !std::isnan(v); });
-      if (!observed) {
+      if (!observed && warn_if_empty) {
         diags_.warning(loc, element.empty()
                                 ? fmt::format("data(\"{}\") in an equation without a dimension "
                                               "reads no country's series: it gives NaN",
@@ -1437,7 +1438,8 @@ class Compiler {
         }
         Operand year = emit(e.args[1], ctx);
         Operand value =
-            op(ctx, OpCode::kSeries, {year}, series_id(SeriesKind::kData, name, ctx, e.loc));
+            op(ctx, OpCode::kSeries, {year},
+               series_id(SeriesKind::kData, name, ctx, e.loc, e.args.size() == 2));
         if (e.args.size() == 3) value = op(ctx, OpCode::kCoalesce, {value, emit(e.args[2], ctx)});
         return value;
       }

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "engine/compile/compiler.hpp"
 
 namespace latwin::data {
 namespace {
@@ -269,6 +270,23 @@ TEST_F(PanelTest, MissingFilesAndFoldersAreNamed) {
   } catch (const InputError& e) {
     EXPECT_EQ(std::string(e.what()), (dir_ / "nowhere").string() + ": data folder not found");
   }
+}
+
+// A country without the indicator gets NaN from data(): the compiler warns, unless the call
+// gives a value for gaps, which then stands in.
+TEST_F(PanelTest, DataWithoutAValueForGapsWarnsAboutACountryWithoutTheSeries) {
+  write_both("iso3\nCOL\nVCT\n", "iso3,year,indicator,value\nCOL,2020,attacks,3\n");
+  PanelDataSource source(dir_.string());
+  const std::string head = "simulation start = 2020 stop = 2021\n"
+                           "dimension country = table(\"countries\")\n";
+  auto warned = engine::compile_text(head + "aux a[country] [1] = data(\"attacks\", 2020)\n",
+                                     &source);
+  EXPECT_THAT(warned.messages(),
+              ::testing::HasSubstr("indicator 'attacks' has no values for 'VCT'"));
+  auto filled =
+      engine::compile_text(head + "aux a[country] [1] = data(\"attacks\", 2020, 0)\n", &source);
+  EXPECT_TRUE(filled.ok());
+  EXPECT_EQ(filled.messages(), "");
 }
 
 // The fixture other tests (and the CLI's end-to-end tests) use must itself load.
