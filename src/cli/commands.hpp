@@ -22,6 +22,8 @@ Command add_check_command(CLI::App& app);
 // command_line: argv as given, recorded in run.json.
 Command add_run_command(CLI::App& app, std::vector<std::string> command_line);
 Command add_graph_command(CLI::App& app);
+// latwin doc: model.md, model-graph.dot and model-graph.svg (doc.cpp).
+Command add_doc_command(CLI::App& app);
 // latwin data list | show | check | coverage (data.cpp).
 Command add_data_command(CLI::App& app);
 

@@ -32,9 +32,9 @@ int main(int argc, char** argv) {
                        "Print the version and exit");
   app.require_subcommand(1);
   app.footer("Run 'latwin COMMAND --help' for a command's options.\n");
-  std::vector<cli::Command> commands = {cli::add_check_command(app),
-                                        cli::add_run_command(app, command_line),
-                                        cli::add_graph_command(app), cli::add_data_command(app)};
+  std::vector<cli::Command> commands = {
+      cli::add_check_command(app), cli::add_run_command(app, command_line),
+      cli::add_graph_command(app), cli::add_doc_command(app), cli::add_data_command(app)};
 
   try {
     try {

@@ -20,13 +20,14 @@ struct CliRun {
 // Runs "latwin ARGS" inside folder dir (args go through the shell as written) and collects
 // its exit code, stdout and stderr. LATWIN_PROJECT_DATA_DIR is set to project_data_dir, ""
 // by default, so the project's own data folder is never the default unless a test asks.
+// env adds variables for the command only, as the shell writes them: "PATH='/x'".
 inline CliRun run_cli(const std::filesystem::path& dir, const std::string& args,
-                      const std::string& project_data_dir = "") {
+                      const std::string& project_data_dir = "", const std::string& env = "") {
   std::filesystem::path out = dir / "cli-stdout.txt";
   std::filesystem::path err = dir / "cli-stderr.txt";
   std::string command =
-      fmt::format("cd '{}' && LATWIN_PROJECT_DATA_DIR='{}' '{}' {} > '{}' 2> '{}'", dir.string(),
-                  project_data_dir, LATWIN_CLI_PATH, args, out.string(), err.string());
+      fmt::format("cd '{}' && LATWIN_PROJECT_DATA_DIR='{}' {} '{}' {} > '{}' 2> '{}'", dir.string(),
+                  project_data_dir, env, LATWIN_CLI_PATH, args, out.string(), err.string());
   int status = std::system(command.c_str());
   auto slurp = [](const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <vector>
 
 namespace latwin::lang {
 
@@ -95,9 +96,7 @@ bool operator==(const Expr& a, const Expr& b) {
   return false;
 }
 
-namespace {
-
-std::string quote(const std::string& text) {
+std::string print_string(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
     if (c == '"' || c == '\\') out += '\\';
@@ -107,13 +106,21 @@ std::string quote(const std::string& text) {
   return out;
 }
 
-// Shortest text that reads back as the same double.
-std::string number_text(double value) {
+std::string print_number(double value) {
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
   return fmt::format("{}", value);
 }
 
-}  // namespace
+std::string print_distribution(const Distribution& dist) {
+  std::vector<std::string> args;
+  for (const auto& arg : dist.args) args.push_back(print_expr(arg));
+  std::string out = fmt::format("{}({})", to_string(dist.kind), fmt::join(args, ", "));
+  if (dist.truncate_low && dist.truncate_high) {
+    out += fmt::format(" truncated [{}, {}]", print_expr(*dist.truncate_low),
+                       print_expr(*dist.truncate_high));
+  }
+  return out;
+}
 
 namespace {
 
@@ -173,13 +180,13 @@ void emit(const Expr& expr, int min_level, bool right_open, std::string& out) {
     case ExprKind::kNumber:
       // A negative literal can only come from a tree built in code; keep it a unary minus.
       if (expr.number < 0 || std::signbit(expr.number)) {
-        out += "(-" + number_text(-expr.number) + ")";
+        out += "(-" + print_number(-expr.number) + ")";
       } else {
-        out += number_text(expr.number);
+        out += print_number(expr.number);
       }
       return;
     case ExprKind::kString:
-      out += quote(expr.text);
+      out += print_string(expr.text);
       return;
     case ExprKind::kName:
       out += expr.text;
@@ -275,28 +282,19 @@ void print_variable(const VarDecl& decl, std::string& out) {
   if (decl.kind == VarKind::kLookup) {
     out += " =";
     for (std::size_t i = 0; i < decl.points.size(); ++i) {
-      out += fmt::format("{} ({}, {})", i ? "," : "", number_text(decl.points[i].first),
-                         number_text(decl.points[i].second));
+      out += fmt::format("{} ({}, {})", i ? "," : "", print_number(decl.points[i].first),
+                         print_number(decl.points[i].second));
     }
   } else if (decl.value) {
     out += " = " + print_expr(*decl.value);
   }
-  if (decl.distribution) {
-    const Distribution& dist = *decl.distribution;
-    std::vector<std::string> args;
-    for (const auto& arg : dist.args) args.push_back(print_expr(arg));
-    out += fmt::format(" ~ {}({})", to_string(dist.kind), fmt::join(args, ", "));
-    if (dist.truncate_low && dist.truncate_high) {
-      out += fmt::format(" truncated [{}, {}]", print_expr(*dist.truncate_low),
-                         print_expr(*dist.truncate_high));
-    }
-  }
+  if (decl.distribution) out += " ~ " + print_distribution(*decl.distribution);
   if (decl.range_low && decl.range_high) {
-    out +=
-        fmt::format(" range [{}, {}]", number_text(*decl.range_low), number_text(*decl.range_high));
+    out += fmt::format(" range [{}, {}]", print_number(*decl.range_low),
+                       print_number(*decl.range_high));
   }
-  if (!decl.description.empty()) out += " " + quote(decl.description);
-  if (!decl.source.empty()) out += " source " + quote(decl.source);
+  if (!decl.description.empty()) out += " " + print_string(decl.description);
+  if (!decl.source.empty()) out += " source " + print_string(decl.source);
   for (const auto& over : decl.overrides) {
     out += fmt::format("\n  at {} = {}", fmt::join(over.targets, ", "), print_expr(over.value));
   }
@@ -305,7 +303,7 @@ void print_variable(const VarDecl& decl, std::string& out) {
       out += fmt::format("\n  {} {}", keyword, flow.name);
       if (flow.unit) out += fmt::format(" [{}]", print_unit(*flow.unit));
       if (flow.equation) out += " = " + print_expr(*flow.equation);
-      if (!flow.description.empty()) out += " " + quote(flow.description);
+      if (!flow.description.empty()) out += " " + print_string(flow.description);
     }
   };
   print_flows(decl.inflows, "inflow");
@@ -319,26 +317,26 @@ std::string print_model(const Model& model) {
   std::string out;
   for (const auto& sim : model.simulations) {
     out += "simulation";
-    if (sim.start) out += " start = " + number_text(*sim.start);
-    if (sim.stop) out += " stop = " + number_text(*sim.stop);
-    if (sim.dt) out += " dt = " + number_text(*sim.dt);
+    if (sim.start) out += " start = " + print_number(*sim.start);
+    if (sim.stop) out += " stop = " + print_number(*sim.stop);
+    if (sim.dt) out += " dt = " + print_number(*sim.dt);
     if (sim.method) out += fmt::format(" method = {}", to_string(*sim.method));
-    if (sim.save_every) out += " save_every = " + number_text(*sim.save_every);
+    if (sim.save_every) out += " save_every = " + print_number(*sim.save_every);
     out += "\n";
   }
   for (const auto& dim : model.dimensions) {
     out += dim.parent.empty() ? fmt::format("dimension {} = ", dim.name)
                               : fmt::format("subset {} of {} = ", dim.name, dim.parent);
     if (!dim.table.empty()) {
-      out += "table(" + quote(dim.table);
+      out += "table(" + print_string(dim.table);
       if (!dim.filter_column.empty()) {
-        out += fmt::format(", {} = {}", dim.filter_column, quote(dim.filter_value));
+        out += fmt::format(", {} = {}", dim.filter_column, print_string(dim.filter_value));
       }
       out += ")";
     } else {
       out += fmt::format("{{{}}}", fmt::join(dim.elements, ", "));
     }
-    if (!dim.description.empty()) out += " " + quote(dim.description);
+    if (!dim.description.empty()) out += " " + print_string(dim.description);
     out += "\n";
   }
   for (const auto& var : model.variables) print_variable(var, out);
