@@ -51,11 +51,13 @@ struct Outcome {
   }
 };
 
-Outcome run(engine::RunInputs inputs, std::uint64_t members = kMembers) {
+Outcome run(engine::RunInputs inputs, std::vector<engine::ParamOverride> overrides = {},
+            std::uint64_t members = kMembers) {
   engine::RunSpec spec;
   spec.members = members;
   spec.seed = 20261129;
   spec.inputs = std::move(inputs);
+  spec.overrides = std::move(overrides);
   Outcome out;
   out.values = std::make_shared<engine::TrajectoryCollector>();
   out.report = engine::run_ensemble(hemisphere().plan, spec, {out.values.get()});
@@ -73,6 +75,30 @@ double share_below(A a, B b, std::uint64_t members = kMembers) {
 double median_of(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   return values[values.size() / 2];
+}
+
+const std::vector<std::string> kInstruments = {
+    "security_cooperation", "counternarcotics",   "democracy_assistance", "diplomatic_pressure",
+    "sanctions",            "trade_facilitation", "development_finance",  "oas_engagement",
+    "exchanges"};
+
+// Today's U.S. assistance as a strategy: every instrument at its status-quo level (nominal
+// parameters), every year. The model's status_quo_* parameters hold those levels.
+engine::RunInputs status_quo() {
+  engine::RunSpec spec;
+  spec.members = 1;
+  spec.sample_parameters = false;
+  for (const auto& name : kInstruments) spec.save.push_back("status_quo_" + name);
+  engine::TrajectoryCollector levels;
+  engine::run_ensemble(hemisphere().plan, spec, {&levels});
+  engine::RunInputs inputs;
+  for (const auto& name : kInstruments) {
+    for (const auto& iso3 : project_data().panel().countries().where("kind", "lac")) {
+      inputs.allocations[{name, iso3}] =
+          constant_series(kStart, 2040, levels.value("status_quo_" + name, iso3, 0, 0));
+    }
+  }
+  return inputs;
 }
 
 TEST(HemisphereModel, CompilesWithTheProjectDataWithoutWarnings) {
@@ -191,6 +217,107 @@ TEST(HemisphereModel, SuppressedCrimeDisplacesPartlyToNeighbours) {
   for (std::uint64_t m = 0; m < kMembers; ++m) {
     ASSERT_EQ(none.at("crime", "JAM", 2034, m), package.at("crime", "JAM", 2034, m));
   }
+}
+
+TEST(HemisphereModel, SanctionsAloneDoNotDemocratiseAConsolidatedAutocracy) {
+  ASSERT_TRUE(hemisphere().ok());
+  engine::RunInputs inputs;
+  inputs.allocations[{"sanctions", "VEN"}] = constant_series(2025, 2040, 1);
+  Outcome none = run({});
+  Outcome sanctioned = run(inputs);
+  std::uint64_t opened = 0, opened_without = 0;
+  double mean_with = 0, mean_without = 0;
+  for (std::uint64_t m = 0; m < kMembers; ++m) {
+    double start = sanctioned.at("democracy", "VEN", 2024, m);
+    opened += sanctioned.at("democracy", "VEN", 2040, m) > start + 0.1 ? 1 : 0;
+    opened_without += none.at("democracy", "VEN", 2040, m) > start + 0.1 ? 1 : 0;
+    mean_with += sanctioned.at("democracy", "VEN", 2040, m) / kMembers;
+    mean_without += none.at("democracy", "VEN", 2040, m) / kMembers;
+  }
+  std::printf("Venezuela, democracy (V-Dem scale) 2024 %.3f -> 2040 mean %.3f under full "
+              "sanctions alone, %.3f without; it rose by more than 0.1 in %.1f%% of draws with "
+              "sanctions and %.1f%% without\n",
+              sanctioned.at("democracy", "VEN", 2024, 0), mean_with, mean_without,
+              100.0 * opened / kMembers, 100.0 * opened_without / kMembers);
+  EXPECT_LT(static_cast<double>(opened) / kMembers, 0.5);
+}
+
+TEST(HemisphereModel, MoreViolenceAndHardshipRaiseMigrationTowardTheUS) {
+  ASSERT_TRUE(hemisphere().ok());
+  const std::vector<std::string> triangle = {"HND", "GTM", "SLV"};
+  Outcome baseline = run({});
+  // More violence: organised crime grows faster in the three countries than the rate that
+  // keeps it in equilibrium (at most about 1.5 a year in any draw).
+  std::vector<engine::ParamOverride> faster_crime;
+  for (const auto& iso3 : triangle) faster_crime.push_back({"crime_growth_rate", iso3, 2.5});
+  Outcome violent = run({}, faster_crime);
+  // More hardship: a world recession, three years of 3 points less growth a year.
+  engine::RunInputs recession;
+  recession.scenario[{"global_growth_shock", ""}] = constant_series(2025, 2027, -0.03);
+  Outcome hard = run(recession);
+  for (const auto& iso3 : triangle) {
+    double more_violence = share_below(
+        [&](auto m) { return baseline.at("migration_us", iso3, 2030, m); },
+        [&](auto m) { return violent.at("migration_us", iso3, 2030, m); });
+    double more_hardship = share_below(
+        [&](auto m) { return baseline.at("migration_us", iso3, 2030, m); },
+        [&](auto m) { return hard.at("migration_us", iso3, 2030, m); });
+    double base = 0, v = 0, h = 0, homicide_base = 0, homicide_violent = 0;
+    for (std::uint64_t m = 0; m < kMembers; ++m) {
+      base += baseline.at("migration_us", iso3, 2030, m) / kMembers;
+      v += violent.at("migration_us", iso3, 2030, m) / kMembers;
+      h += hard.at("migration_us", iso3, 2030, m) / kMembers;
+      homicide_base += baseline.at("homicide_rate", iso3, 2030, m) / kMembers;
+      homicide_violent += violent.at("homicide_rate", iso3, 2030, m) / kMembers;
+    }
+    std::printf("%s 2030 migration toward the U.S.: %.0f a year; %.0f with more violence "
+                "(homicide %.1f -> %.1f), higher in %.1f%% of draws; %.0f with a recession, "
+                "higher in %.1f%% of draws\n",
+                iso3.c_str(), base, v, homicide_base, homicide_violent, 100 * more_violence, h,
+                100 * more_hardship);
+    EXPECT_GT(more_violence, 0.9) << iso3;
+    EXPECT_GT(more_hardship, 0.9) << iso3;
+  }
+}
+
+TEST(HemisphereModel, NoUSEngagementAndAChinaSurgeRaiseChinasFootholds) {
+  ASSERT_TRUE(hemisphere().ok());
+  Outcome baseline = run(status_quo());
+  engine::RunInputs surge;  // no allocation at all: U.S. assistance stops
+  surge.scenario[{"china_posture", ""}] = constant_series(kStart, 2040, 1);
+  Outcome withdrawn = run(surge);
+  double share = share_below([&](auto m) { return baseline.at("regional_footholds", "", 2040, m); },
+                             [&](auto m) { return withdrawn.at("regional_footholds", "", 2040, m); });
+  double b = 0, w = 0;
+  for (std::uint64_t m = 0; m < kMembers; ++m) {
+    b += baseline.at("regional_footholds", "", 2040, m) / kMembers;
+    w += withdrawn.at("regional_footholds", "", 2040, m) / kMembers;
+  }
+  std::printf("China's footholds 2040 (regional mean, 0-1): %.3f under today's U.S. "
+              "assistance and posture, %.3f with no U.S. assistance and a China surge "
+              "(2024: %.3f); higher in %.1f%% of draws\n",
+              b, w, baseline.at("regional_footholds", "", 2024, 0), 100 * share);
+  EXPECT_GT(share, 0.9);
+  EXPECT_EQ(baseline.report.diagnostic_count, 0u);
+  EXPECT_EQ(withdrawn.report.diagnostic_count, 0u);
+}
+
+TEST(HemisphereModel, TheLatinWinIndexIsZeroAtTheStartAndFallsWithoutEngagement) {
+  ASSERT_TRUE(hemisphere().ok());
+  Outcome baseline = run(status_quo());
+  Outcome none = run({});
+  double share = share_below([&](auto m) { return none.at("latin_win_index", "", 2040, m); },
+                             [&](auto m) { return baseline.at("latin_win_index", "", 2040, m); });
+  double b = 0, n = 0;
+  for (std::uint64_t m = 0; m < kMembers; ++m) {
+    EXPECT_NEAR(baseline.at("latin_win_index", "", 2024, m), 0, 1e-12);
+    b += baseline.at("latin_win_index", "", 2040, m) / kMembers;
+    n += none.at("latin_win_index", "", 2040, m) / kMembers;
+  }
+  std::printf("Latin Win Index 2040: %.4f under today's assistance, %.4f with none; lower "
+              "without in %.1f%% of draws\n",
+              b, n, 100 * share);
+  EXPECT_GT(share, 0.9);
 }
 
 }  // namespace
