@@ -14,9 +14,9 @@ release: deps
 	cmake --preset release
 	cmake --build --preset release -j$(JOBS)
 
-# Build, then run the example model: 1000 members, results in out/example/.
+# Build, then run the hemisphere model: 1000 members, 2024-2040, results in out/hemisphere/.
 run: release
-	./build/release/latwin run models/examples/hemisphere-lite --members 1000 --out out/example
+	./build/release/latwin run models/hemisphere --members 1000 --out out/hemisphere
 
 # Build, then run every test.
 test: release

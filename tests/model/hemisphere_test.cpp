@@ -7,11 +7,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "data/panel.hpp"
+#include "engine/doc/model_doc.hpp"
 #include "engine/compile/compiler.hpp"
 #include "engine/lang/source.hpp"
 #include "engine/run/ensemble.hpp"
@@ -124,6 +127,23 @@ TEST(HemisphereModel, EveryParameterSaysWhereItsNumberComesFrom) {
   std::printf("%d parameters checked\n", parameters);
   EXPECT_GT(parameters, 30);
   EXPECT_TRUE(missing.empty()) << ::testing::PrintToString(missing);
+}
+
+// docs/model.md is generated (latwin doc models/hemisphere --out docs); it must describe the
+// model as it is, and list no parameter without a source.
+TEST(HemisphereModel, TheCommittedReferencePageIsUpToDate) {
+  ASSERT_TRUE(hemisphere().ok());
+  engine::DocOptions options;
+  options.title = "hemisphere";
+  options.graph_svg = "model-graph.svg";
+  options.graph_dot = "model-graph.dot";
+  std::string page = engine::model_markdown(*hemisphere().plan, options);
+  std::ifstream in(kRoot + "/docs/model.md", std::ios::binary);
+  std::stringstream committed;
+  committed << in.rdbuf();
+  EXPECT_TRUE(page == committed.str())
+      << "docs/model.md is out of date: run latwin doc models/hemisphere --out docs";
+  EXPECT_NE(page.find("None: every parameter names its source."), std::string::npos);
 }
 
 TEST(HemisphereModel, BordersMatchTheData) {
