@@ -51,4 +51,7 @@ std::unique_ptr<data::PanelDataSource> load_data(const std::string& resolved_dir
 // Prints the compiler's errors and warnings to stderr.
 void print_diagnostics(const engine::CompileResult& result);
 
+// Creates the output folder (and its parents); throws latwin::InputError naming it.
+void create_output_folder(const std::string& path);
+
 }  // namespace latwin::cli

@@ -66,6 +66,15 @@ std::unique_ptr<data::PanelDataSource> load_data(const std::string& resolved_dir
   return std::make_unique<data::PanelDataSource>(resolved_dir);
 }
 
+void create_output_folder(const std::string& path) {
+  try {
+    std::filesystem::create_directories(path);
+  } catch (const std::filesystem::filesystem_error& e) {
+    throw InputError(
+        fmt::format("{}: cannot create the output folder: {}", path, e.code().message()));
+  }
+}
+
 void print_diagnostics(const engine::CompileResult& result) {
   std::string messages = result.messages();
   if (!messages.empty()) std::fputs(messages.c_str(), stderr);

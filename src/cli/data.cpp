@@ -367,9 +367,9 @@ Command add_data_command(CLI::App& app) {
       "years have values from the sources, how many rows are observed and how many filled, "
       "and its name.");
   add_data_option(list, options->data_dir);
+  // The help lists the areas the data layer knows, so it cannot fall behind them.
   list->add_option("--area", options->area,
-                   "Only this area: security, governance, economy, migration, alignment, "
-                   "\"soft power\" or capacity")
+                   fmt::format("Only this area: {}", fmt::join(data::indicator_areas(), ", ")))
       ->type_name("AREA");
 
   CLI::App* show = command->add_subcommand(

@@ -159,12 +159,7 @@ int run_doc(const DocCommandOptions& options) {
   std::string svg = render_svg(dot);
 
   fs::path out(options.out);
-  try {
-    fs::create_directories(out);
-  } catch (const fs::filesystem_error& e) {
-    throw InputError(
-        fmt::format("{}: cannot create the output folder: {}", options.out, e.code().message()));
-  }
+  create_output_folder(options.out);
   const fs::path page_path = out / kPageName;
   const fs::path dot_path = out / kDotName;
   const fs::path svg_path = out / kSvgName;

@@ -281,12 +281,7 @@ int run_run(const RunOptions& options) {
   engine::validate_run(*compiled.plan, spec);
 
   fs::path out(options.out);
-  try {
-    fs::create_directories(out);
-  } catch (const fs::filesystem_error& e) {
-    throw InputError(
-        fmt::format("{}: cannot create the output folder: {}", options.out, e.code().message()));
-  }
+  create_output_folder(options.out);
   const bool write_trajectories = options.trajectories || spec.members <= kTrajectoryMemberLimit;
   const fs::path trajectories_path = out / "trajectories.csv";
   const fs::path summary_path = out / "summary.csv";
