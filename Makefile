@@ -14,9 +14,12 @@ release: deps
 	cmake --preset release
 	cmake --build --preset release -j$(JOBS)
 
-# Build, then run the hemisphere model: 1000 members, 2024-2040, results in out/hemisphere/.
+# The main job: install, build, then compare the six built-in strategies under the baseline
+# scenario (1000 members each, same draws for all), keep the run in out/runs.sqlite, and
+# write compare.json, compare.csv and report.html to out/compare-baseline/.
 run: release
-	./build/release/latwin run models/hemisphere --members 1000 --out out/hemisphere
+	./build/release/latwin compare --scenario baseline --members 1000 --store out/runs.sqlite \
+	  --out out/compare-baseline --report
 
 # Build, then run every test.
 test: release

@@ -4,11 +4,12 @@
 # Configures and builds the "fuzz" preset (clang++, libFuzzer, ASan, UBSan), then runs each
 # target for that many seconds: latwin_fuzz_parser (parse, print, parse back),
 # latwin_fuzz_compile (compile, and run small models) and latwin_fuzz_data (the data folder's
-# CSV readers, data check and --inputs files). Each works on a copy of its seed corpus
-# (tests/fuzz/corpus for models, tests/fuzz/corpus-data for data) and of its regressions,
+# CSV readers, data check and --inputs files) and latwin_fuzz_policy (strategy and scenario
+# files). Each works on a copy of its seed corpus (tests/fuzz/corpus for models,
+# tests/fuzz/corpus-data for data, tests/fuzz/corpus-policy for strategies and scenarios) and of its regressions,
 # kept in build/fuzz/corpus-TARGET, so later runs build on earlier ones. Any input that
 # crashes, hangs (over 1 s) or runs out of memory is copied into tests/fuzz/regressions/
-# (tests/fuzz/regressions-data/ for data), where the latwin_tests_fuzz_regressions test
+# (regressions-data/ for data, regressions-policy/ for strategies and scenarios), where the latwin_tests_fuzz_regressions test
 # replays it, and the script exits non-zero.
 #
 # Extra libFuzzer flags can be passed in FUZZ_ARGS, e.g. FUZZ_ARGS="-max_len=65536".
@@ -24,17 +25,22 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 cmake --preset fuzz
-cmake --build --preset fuzz --target latwin_fuzz_parser latwin_fuzz_compile latwin_fuzz_data
+cmake --build --preset fuzz --target latwin_fuzz_parser latwin_fuzz_compile latwin_fuzz_data \
+  latwin_fuzz_policy
 
 status=0
 found=0
-for target in parser compile data; do
+for target in parser compile data policy; do
   fuzzer="$root/build/fuzz/tests/fuzz/latwin_fuzz_$target"
   corpus="$root/build/fuzz/corpus-$target"
   if [[ $target == data ]]; then
     seeds="$root/tests/fuzz/corpus-data"
     regressions="$root/tests/fuzz/regressions-data"
     flags=(-max_len=16384)
+  elif [[ $target == policy ]]; then
+    seeds="$root/tests/fuzz/corpus-policy"
+    regressions="$root/tests/fuzz/regressions-policy"
+    flags=(-max_len=4096)
   else
     seeds="$root/tests/fuzz/corpus"
     regressions="$root/tests/fuzz/regressions"

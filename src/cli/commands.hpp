@@ -3,6 +3,8 @@
 // app and returns how to run it; main() runs the one that was parsed and alone maps
 // exceptions to messages and exit codes (core/error.hpp).
 #include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -26,6 +28,12 @@ Command add_graph_command(CLI::App& app);
 Command add_doc_command(CLI::App& app);
 // latwin data list | show | check | coverage (data.cpp).
 Command add_data_command(CLI::App& app);
+// latwin runs list | show | export | delete: the results store (runs.cpp).
+Command add_runs_command(CLI::App& app);
+// latwin compare: strategies under a scenario, on common random numbers (compare.cpp).
+Command add_compare_command(CLI::App& app, std::vector<std::string> command_line);
+// latwin report: the HTML report of a stored run or a compare.json (report.cpp).
+Command add_report_command(CLI::App& app);
 
 // ---- Shared by the commands (common.cpp) ----
 
@@ -53,5 +61,35 @@ void print_diagnostics(const engine::CompileResult& result);
 
 // Creates the output folder (and its parents); throws latwin::InputError naming it.
 void create_output_folder(const std::string& path);
+
+// The project's folder (models/, strategies/, scenarios/): $LATWIN_PROJECT_DIR when set (set
+// but empty: none), else the folder compiled in.
+std::string project_dir();
+// A named file of a kind kept in a folder of the project, e.g. ("strategies", "status-quo"):
+// a path (with '/' or ending in .yaml) is used as given; a name is looked up as
+// ./FOLDER/NAME.yaml, then as PROJECT/FOLDER/NAME.yaml. Throws latwin::InputError listing the
+// names available when there is none.
+std::string resolve_named_file(const std::string& folder, const std::string& name);
+// The names (file stems) of the .yaml files in ./FOLDER, else PROJECT/FOLDER, sorted.
+std::vector<std::string> available_names(const std::string& folder);
+
+// A single updating "LABEL 4096/16384 (25%)" line on stderr, at most ~10 times a second;
+// silent when disabled (not a terminal, or --quiet).
+class ProgressLine {
+ public:
+  ProgressLine(std::uint64_t total, bool enabled, std::string label);
+  void update(std::uint64_t done);
+  void set_label(std::string label) { label_ = std::move(label); }
+  // Erases the line so what follows starts clean.
+  void finish();
+  ~ProgressLine() { finish(); }
+
+ private:
+  std::uint64_t total_;
+  bool enabled_;
+  std::string label_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
 
 }  // namespace latwin::cli

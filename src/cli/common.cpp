@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fmt/ranges.h>
+#include <algorithm>
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
@@ -73,6 +75,76 @@ void create_output_folder(const std::string& path) {
     throw InputError(
         fmt::format("{}: cannot create the output folder: {}", path, e.code().message()));
   }
+}
+
+std::string project_dir() {
+  if (const char* from_env = std::getenv("LATWIN_PROJECT_DIR")) return from_env;
+  return LATWIN_PROJECT_DIR;
+}
+
+namespace {
+
+std::vector<std::filesystem::path> search_folders(const std::string& folder) {
+  std::vector<std::filesystem::path> folders = {std::filesystem::path(folder)};
+  std::string project = project_dir();
+  if (!project.empty()) folders.push_back(std::filesystem::path(project) / folder);
+  return folders;
+}
+
+}  // namespace
+
+std::vector<std::string> available_names(const std::string& folder) {
+  std::error_code ignored;
+  for (const auto& dir : search_folders(folder)) {
+    if (!std::filesystem::is_directory(dir, ignored)) continue;
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ignored)) {
+      if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
+    }
+    std::sort(names.begin(), names.end());
+    if (!names.empty()) return names;
+  }
+  return {};
+}
+
+std::string resolve_named_file(const std::string& folder, const std::string& name) {
+  std::error_code ignored;
+  if (name.find('/') != std::string::npos || name.ends_with(".yaml")) {
+    if (!std::filesystem::is_regular_file(name, ignored)) {
+      throw InputError(fmt::format("{}: no such file", name));
+    }
+    return name;
+  }
+  std::vector<std::string> tried;
+  for (const auto& dir : search_folders(folder)) {
+    std::filesystem::path candidate = dir / (name + ".yaml");
+    if (std::filesystem::is_regular_file(candidate, ignored)) return candidate.string();
+    tried.push_back(candidate.string());
+  }
+  std::vector<std::string> names = available_names(folder);
+  throw InputError(fmt::format("no file for '{}' (looked for {}); {}", name, fmt::join(tried, " and "),
+                               names.empty() ? "no " + folder + " found"
+                                             : fmt::format("available: {}", fmt::join(names, ", "))));
+}
+
+ProgressLine::ProgressLine(std::uint64_t total, bool enabled, std::string label)
+    : total_(total), enabled_(enabled), label_(std::move(label)) {}
+
+void ProgressLine::update(std::uint64_t done) {
+  if (!enabled_) return;
+  auto now = std::chrono::steady_clock::now();
+  if (done < total_ && shown_ && now - last_ < std::chrono::milliseconds(100)) return;
+  last_ = now;
+  shown_ = true;
+  std::fprintf(stderr, "\r\x1b[K%s %llu/%llu (%llu%%)", label_.c_str(),
+               static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_),
+               static_cast<unsigned long long>(total_ == 0 ? 100 : done * 100 / total_));
+  std::fflush(stderr);
+}
+
+void ProgressLine::finish() {
+  if (shown_) std::fputs("\r\x1b[K", stderr);
+  shown_ = false;
 }
 
 void print_diagnostics(const engine::CompileResult& result) {

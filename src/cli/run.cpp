@@ -30,8 +30,6 @@ using Clock = std::chrono::steady_clock;
 constexpr std::uint64_t kTrajectoryMemberLimit = 100;
 // Rows of the final-state table printed after a run; the rest are in summary.csv.
 constexpr std::size_t kSummaryTableRows = 12;
-// Progress line refreshes: 10 a second reads as smooth without flooding a slow terminal.
-constexpr auto kProgressInterval = std::chrono::milliseconds(100);
 
 struct RunOptions {
   std::vector<std::string> models;
@@ -238,35 +236,6 @@ void print_final_state(const engine::Plan& plan, const engine::SummaryCsvSink& s
   std::fputs(text.c_str(), stdout);
 }
 
-// A single updating "members 4096/16384 (25%)" line on stderr, at most ~10 times a second.
-class ProgressLine {
- public:
-  ProgressLine(std::uint64_t total, bool enabled) : total_(total), enabled_(enabled) {}
-  void update(std::uint64_t done) {
-    if (!enabled_) return;
-    Clock::time_point now = Clock::now();
-    if (done < total_ && shown_ && now - last_ < kProgressInterval) return;
-    last_ = now;
-    shown_ = true;
-    std::fprintf(stderr, "\rmembers %llu/%llu (%llu%%)", static_cast<unsigned long long>(done),
-                 static_cast<unsigned long long>(total_),
-                 static_cast<unsigned long long>(total_ == 0 ? 100 : done * 100 / total_));
-    std::fflush(stderr);
-  }
-  // Erases the line so the table that follows starts clean.
-  void finish() {
-    if (shown_) std::fputs("\r\x1b[K", stderr);
-    shown_ = false;
-  }
-  ~ProgressLine() { finish(); }
-
- private:
-  std::uint64_t total_;
-  bool enabled_;
-  bool shown_ = false;
-  Clock::time_point last_{};
-};
-
 int run_run(const RunOptions& options) {
   const Clock::time_point started = Clock::now();
   // Options first: a typo in --set should not wait for the model to compile.
@@ -298,7 +267,7 @@ int run_run(const RunOptions& options) {
   if (write_trajectories) sinks.push_back(&trajectories.emplace(trajectories_path));
   sinks.push_back(&summary);
 
-  ProgressLine progress(spec.members, !options.quiet && ::isatty(STDERR_FILENO) != 0);
+  ProgressLine progress(spec.members, !options.quiet && ::isatty(STDERR_FILENO) != 0, "members");
   engine::RunReport report = engine::run_ensemble(
       compiled.plan, spec, sinks, [&progress](std::uint64_t done) { progress.update(done); });
   progress.finish();

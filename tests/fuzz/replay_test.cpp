@@ -12,6 +12,7 @@
 
 #include "fuzz/data_fuzz_body.hpp"
 #include "fuzz/fuzz_body.hpp"
+#include "fuzz/policy_fuzz_body.hpp"
 
 namespace latwin::fuzz {
 namespace {
@@ -89,6 +90,25 @@ TEST(FuzzReplay, DataRegressions) {
   for (const auto& file : files_in("regressions-data")) {
     EXPECT_EQ(read_data(read(file)), "") << file;
   }
+}
+
+std::string read_policy(const std::string& bytes) {
+  return check_policy_readers(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+}
+
+TEST(FuzzReplay, PolicyCorpusAndRegressions) {
+  auto seeds = files_in("corpus-policy");
+  ASSERT_GE(seeds.size(), 5u);
+  for (const auto& file : seeds) EXPECT_EQ(read_policy(read(file)), "") << file;
+  for (const auto& file : files_in("regressions-policy")) EXPECT_EQ(read_policy(read(file)), "") << file;
+  // The seeds that should parse do parse (so the fuzzer starts from deep inside the readers).
+  std::string full = read(fs::path(LATWIN_SOURCE_DIR) / "tests/fuzz/corpus-policy/strategy-full.txt");
+  policy::Strategy s = policy::parse_strategy("seed", full.substr(1), policy_fuzz_model(),
+                                              policy_fuzz_scenario());
+  EXPECT_EQ(s.levels.size(), 4u);  // aid for AAA, BBB and CCC, pressure for CCC
+  // Deeply nested YAML is refused, not a stack overflow.
+  std::string deep = "\x01name: t\ndescription: d\nrules: " + std::string(100000, '[');
+  EXPECT_EQ(read_policy(deep), "");
 }
 
 TEST(FuzzReplay, CorpusCompilesAndRuns) {

@@ -349,3 +349,52 @@ TEST(HemisphereModel, TheLatinWinIndexIsZeroAtTheStartAndFallsWithoutEngagement)
 
 }  // namespace
 }  // namespace latwin::model
+
+namespace latwin::model {
+namespace {
+
+// country_index splits the index exactly between the countries (log-mean Divisia), in every
+// member and year, under today's policy and without it.
+TEST(HemisphereModel, CountryContributionsAddUpToTheIndex) {
+  for (bool engaged : {true, false}) {
+    Outcome out = run(engaged ? status_quo() : engine::RunInputs{}, {},
+                      {"latin_win_index", "country_index"});
+    const auto countries = project_data().panel().countries().where("kind", "lac");
+    double worst = 0;
+    for (std::uint64_t m = 0; m < 200; ++m) {
+      for (int year : {2024, 2025, 2030, 2040}) {
+        double sum = 0;
+        for (const auto& iso3 : countries) sum += out.at("country_index", iso3, year, m);
+        worst = std::max(worst, std::fabs(sum - out.at("latin_win_index", "", year, m)));
+      }
+    }
+    std::printf("%s: largest |sum of country_index - latin_win_index| = %.3g\n",
+                engaged ? "status quo" : "no engagement", worst);
+    EXPECT_LT(worst, 1e-12);
+  }
+}
+
+// A scenario's transition_year[VEN] opens Venezuela in that year in every member: democracy
+// jumps in 2026, and not before.
+TEST(HemisphereModel, AScheduledTransitionOpensVenezuelaInItsYear) {
+  engine::RunInputs inputs = status_quo();
+  inputs.scenario[{"transition_year", "VEN"}] = constant_series(kStart, 2041, 2026);
+  Outcome with = run(inputs, {}, {"democracy"});
+  Outcome without = run(status_quo(), {}, {"democracy"});
+  double gain = 0;
+  std::uint64_t opened = 0;
+  for (std::uint64_t m = 0; m < kMembers; ++m) {
+    double before = with.at("democracy", "VEN", 2026, m);
+    double after = with.at("democracy", "VEN", 2027, m);
+    EXPECT_EQ(before, without.at("democracy", "VEN", 2026, m));
+    gain += after - without.at("democracy", "VEN", 2027, m);
+    opened += after > without.at("democracy", "VEN", 2027, m) + 0.05 ? 1 : 0;
+  }
+  std::printf("VEN democracy in 2027: +%.3f on average over no transition; opened in %llu of %llu members\n",
+              gain / kMembers, static_cast<unsigned long long>(opened),
+              static_cast<unsigned long long>(kMembers));
+  EXPECT_GT(opened, kMembers * 95 / 100);
+}
+
+}  // namespace
+}  // namespace latwin::model

@@ -1337,6 +1337,7 @@ class Compiler {
     ref.kind = kind;
     ref.name = name;
     ref.element = element;
+    ref.reader = ctx.var;
     if (kind == SeriesKind::kData && data_) {
       auto series = data_->series(name, element);
       if (series) ref.data = std::move(*series);

@@ -122,6 +122,9 @@ struct SeriesRef {
   std::string name;
   std::string element;  // empty for a scalar context
   Series data;          // filled at compile time for kData
+  // The variable whose equation first reads it: its unit and range say what the series
+  // means (e.g. an allocation in USD/year or an intensity in [0, 1]).
+  std::uint32_t reader = 0;
   // A scenario series every use of which gives a default (scenario("name", default)) may be
   // left out by a run; one read without a default must be supplied.
   bool required = true;

@@ -1,0 +1,753 @@
+#include "report/html_report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <initializer_list>
+#include <iterator>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+#include "report/report_assets.hpp"
+
+namespace latwin::report {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kFormat = "latwin-compare/1";
+
+// ---- checking the document
+
+[[noreturn]] void fail(const std::string& message) {
+  throw InputError(fmt::format("comparison document: {} (see docs/compare-format.md)", message));
+}
+
+std::string join_path(const std::string& parent, std::string_view key) {
+  return parent.empty() ? std::string(key) : fmt::format("{}.{}", parent, key);
+}
+
+// The member `key` of the object at `path`; throws when it is absent.
+const json& member(const json& object, std::string_view key, const std::string& path) {
+  const auto found = object.find(key);
+  if (found == object.end()) fail(fmt::format("\"{}\" is missing", join_path(path, key)));
+  return *found;
+}
+
+const json& object_at(const json& parent, std::string_view key, const std::string& path) {
+  const json& value = member(parent, key, path);
+  if (!value.is_object()) fail(fmt::format("\"{}\" must be an object", join_path(path, key)));
+  return value;
+}
+
+void check_string(const json& parent, std::string_view key, const std::string& path) {
+  if (!member(parent, key, path).is_string()) {
+    fail(fmt::format("\"{}\" must be a string", join_path(path, key)));
+  }
+}
+
+void check_number(const json& parent, std::string_view key, const std::string& path) {
+  if (!member(parent, key, path).is_number()) {
+    fail(fmt::format("\"{}\" must be a number", join_path(path, key)));
+  }
+}
+
+// A statistic: a number, or null when it could not be computed.
+void check_statistic(const json& parent, std::string_view key, const std::string& path) {
+  const json& value = member(parent, key, path);
+  if (!value.is_number() && !value.is_null()) {
+    fail(fmt::format("\"{}\" must be a number or null", join_path(path, key)));
+  }
+}
+
+// An array of `size` elements (any size when size is npos) each passing `check_element`.
+template <typename CheckElement>
+const json& check_array(const json& parent, std::string_view key, const std::string& path,
+                        std::size_t size, CheckElement check_element) {
+  const json& value = member(parent, key, path);
+  const std::string where = join_path(path, key);
+  if (!value.is_array()) fail(fmt::format("\"{}\" must be an array", where));
+  if (size != std::string::npos && value.size() != size) {
+    fail(fmt::format("\"{}\" has {} elements, expected {}", where, value.size(), size));
+  }
+  for (std::size_t idx = 0; idx < value.size(); ++idx) {
+    check_element(value[idx], fmt::format("{}[{}]", where, idx));
+  }
+  return value;
+}
+
+void check_statistics(const json& parent, std::string_view key, const std::string& path,
+                      std::initializer_list<std::string_view> names) {
+  const json& stats = object_at(parent, key, path);
+  for (std::string_view name : names) check_statistic(stats, name, join_path(path, key));
+}
+
+void check_strings(const json& parent, std::string_view key, const std::string& path) {
+  check_array(parent, key, path, std::string::npos, [](const json& value, const std::string& at) {
+    if (!value.is_string()) fail(fmt::format("\"{}\" must be a string", at));
+  });
+}
+
+void check_numbers_or_null(const json& parent, std::string_view key, const std::string& path,
+                           std::size_t size) {
+  check_array(parent, key, path, size, [](const json& value, const std::string& at) {
+    if (!value.is_number() && !value.is_null()) {
+      fail(fmt::format("\"{}\" must be a number or null", at));
+    }
+  });
+}
+
+void check_variable(const json& value, const std::string& path) {
+  if (!value.is_object()) fail(fmt::format("\"{}\" must be an object", path));
+  for (std::string_view key : {"variable", "label", "description"}) {
+    check_string(value, key, path);
+  }
+}
+
+// Every field the report reads, so that the page never draws half a chart.
+void check_document(const json& doc) {
+  if (!doc.is_object()) fail("expected a JSON object");
+  const auto format = doc.find("format");
+  if (format == doc.end()) fail("\"format\" is missing: not a latwin-compare/1 document");
+  if (!format->is_string() || format->get<std::string>() != kFormat) {
+    fail(fmt::format("format is {}, expected \"{}\"", format->dump(), kFormat));
+  }
+  for (std::string_view key :
+       {"created", "latwin_version", "command", "question", "answer", "reference"}) {
+    check_string(doc, key, "");
+  }
+  for (std::string_view key : {"seed", "members", "threads", "horizon"}) {
+    check_number(doc, key, "");
+  }
+
+  const json& model = object_at(doc, "model", "");
+  for (std::string_view key : {"path", "sha256"}) check_string(model, key, "model");
+  for (std::string_view key : {"start", "stop"}) check_number(model, key, "model");
+  const json& data = object_at(doc, "data", "");
+  for (std::string_view key : {"path", "sha256"}) check_string(data, key, "data");
+  const json& scenario = object_at(doc, "scenario", "");
+  for (std::string_view key : {"name", "description", "path", "sha256"}) {
+    check_string(scenario, key, "scenario");
+  }
+  check_strings(scenario, "summary", "scenario");
+
+  std::vector<std::string> names;
+  check_array(doc, "strategies", "", std::string::npos,
+              [&](const json& strategy, const std::string& at) {
+                if (!strategy.is_object()) fail(fmt::format("\"{}\" must be an object", at));
+                for (std::string_view key : {"name", "description", "path", "sha256"}) {
+                  check_string(strategy, key, at);
+                }
+                check_strings(strategy, "summary", at);
+                check_number(strategy, "total_usd_per_year", at);
+                for (std::string_view key : {"spending_usd_per_year", "pressure"}) {
+                  const json& amounts = object_at(strategy, key, at);
+                  for (const auto& [name, value] : amounts.items()) {
+                    if (!value.is_number()) {
+                      fail(fmt::format("\"{}.{}.{}\" must be a number", at, key, name));
+                    }
+                  }
+                }
+                names.push_back(strategy.at("name").get<std::string>());
+              });
+  if (names.empty()) fail("\"strategies\" is empty");
+  if (std::set<std::string>(names.begin(), names.end()).size() != names.size()) {
+    fail("two strategies have the same name");
+  }
+  const std::string reference = doc.at("reference").get<std::string>();
+  if (std::find(names.begin(), names.end(), reference) == names.end()) {
+    fail(fmt::format("the reference \"{}\" is not one of the strategies", reference));
+  }
+
+  const json& years = check_array(doc, "years", "", std::string::npos,
+                                  [](const json& value, const std::string& at) {
+                                    if (!value.is_number()) {
+                                      fail(fmt::format("\"{}\" must be a number", at));
+                                    }
+                                  });
+  if (years.empty()) fail("\"years\" is empty");
+
+  check_variable(member(doc, "index", ""), "index");
+  check_array(doc, "components", "", std::string::npos, check_variable);
+  check_variable(member(doc, "country_outcome", ""), "country_outcome");
+  std::vector<std::string> variables = {doc.at("index").at("variable").get<std::string>()};
+  for (const json& component : doc.at("components")) {
+    variables.push_back(component.at("variable").get<std::string>());
+  }
+
+  std::vector<std::string> countries;
+  check_array(doc, "countries", "", std::string::npos,
+              [&](const json& country, const std::string& at) {
+                if (!country.is_object()) fail(fmt::format("\"{}\" must be an object", at));
+                for (std::string_view key : {"iso3", "name", "subregion"})
+                  check_string(country, key, at);
+                for (std::string_view key : {"latitude", "longitude"})
+                  check_number(country, key, at);
+                countries.push_back(country.at("iso3").get<std::string>());
+              });
+
+  std::size_t idx = 0;
+  check_array(doc, "results", "", names.size(), [&](const json& result, const std::string& at) {
+    if (!result.is_object()) fail(fmt::format("\"{}\" must be an object", at));
+    check_string(result, "strategy", at);
+    if (result.at("strategy").get<std::string>() != names[idx]) {
+      fail(
+          fmt::format("\"{}.strategy\" is \"{}\", expected \"{}\" (the same order as "
+                      "\"strategies\")",
+                      at, result.at("strategy").get<std::string>(), names[idx]));
+    }
+    const json& trajectories = object_at(result, "trajectories", at);
+    const json& horizon = object_at(result, "horizon", at);
+    for (const std::string& variable : variables) {
+      const std::string trajectory_at = fmt::format("{}.trajectories", at);
+      const json& trajectory = object_at(trajectories, variable, trajectory_at);
+      for (std::string_view key : {"mean", "p5", "p25", "p50", "p75", "p95"}) {
+        check_numbers_or_null(trajectory, key, join_path(trajectory_at, variable), years.size());
+      }
+      check_statistics(horizon, variable, fmt::format("{}.horizon", at),
+                       {"mean", "sd", "p5", "p25", "p50", "p75", "p95"});
+    }
+    check_numbers_or_null(result, "index_at_horizon", at, std::string::npos);
+    const json& by_country = object_at(result, "countries", at);
+    for (const std::string& iso3 : countries) {
+      check_statistics(by_country, iso3, fmt::format("{}.countries", at),
+                       {"mean", "p5", "p50", "p95"});
+    }
+    for (std::string_view key : {"prob_beats_reference", "expected_regret", "prob_best"}) {
+      check_statistic(result, key, at);
+    }
+    check_number(result, "non_finite_members", at);
+    ++idx;
+  });
+
+  const json& pairwise = object_at(doc, "pairwise", "");
+  check_array(
+      pairwise, "prob_beats", "pairwise", names.size(),
+      [&](const json& row, const std::string& at) {
+        if (!row.is_array() || row.size() != names.size()) {
+          fail(fmt::format("\"{}\" must be an array of {} numbers or nulls", at, names.size()));
+        }
+        for (const json& value : row) {
+          if (!value.is_number() && !value.is_null()) {
+            fail(fmt::format("\"{}\" must hold numbers or nulls", at));
+          }
+        }
+      });
+  check_array(pairwise, "dominates", "pairwise", names.size(),
+              [&](const json& row, const std::string& at) {
+                if (!row.is_array() || row.size() != names.size()) {
+                  fail(fmt::format("\"{}\" must be an array of {} booleans", at, names.size()));
+                }
+                for (const json& value : row) {
+                  if (!value.is_boolean()) fail(fmt::format("\"{}\" must hold booleans", at));
+                }
+              });
+}
+
+// ---- text
+
+std::string escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string text(const json& value) {
+  return escape(value.get<std::string>());
+}
+
+// JSON for a <script type="application/json"> element: '<', '>' and '&' only occur inside
+// JSON strings, where \u escapes mean the same, so "</script>" or "<!--" in any text cannot
+// end or change the element. Invalid UTF-8 becomes U+FFFD rather than failing.
+std::string script_json(const json& value) {
+  const std::string dumped = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string out;
+  out.reserve(dumped.size());
+  for (char c : dumped) {
+    switch (c) {
+      case '<':
+        out += "\\u003c";
+        break;
+      case '>':
+        out += "\\u003e";
+        break;
+      case '&':
+        out += "\\u0026";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// A year, a count or a seed as written in the document: 2040, not 2040.0.
+std::string whole(const json& value) {
+  if (value.is_number_float()) {
+    const double x = value.get<double>();
+    if (std::isfinite(x) && x == std::floor(x) && std::abs(x) < 1e15) {
+      return fmt::format("{:.0f}", x);
+    }
+  }
+  return value.dump();
+}
+
+// Decimals that show about three significant digits of the index's 5-95% range.
+int index_decimals(const json& doc) {
+  const std::string variable = doc.at("index").at("variable").get<std::string>();
+  double scale = 0;
+  for (const json& result : doc.at("results")) {
+    const json& stats = result.at("horizon").at(variable);
+    for (const char* key : {"p5", "p95"}) {
+      if (stats.at(key).is_number()) scale = std::max(scale, std::abs(stats.at(key).get<double>()));
+    }
+  }
+  if (!(scale > 0) || !std::isfinite(scale)) return 3;
+  return std::clamp(2 - static_cast<int>(std::floor(std::log10(scale))), 0, 6);
+}
+
+std::string number(const json& value, int decimals) {
+  if (!value.is_number()) return "n/a";
+  const double x = value.get<double>();
+  // "-0.000" reads as a sign error.
+  const std::string out = fmt::format("{:.{}f}", x, decimals);
+  return out.find_first_not_of("-0.") == std::string::npos ? out.substr(out[0] == '-') : out;
+}
+
+// A probability in percent; never 0% or 100% unless exactly so.
+std::string percent(const json& value) {
+  if (!value.is_number()) return "n/a";
+  const double p = value.get<double>() * 100;
+  if (p > 0 && p < 0.5) return "&lt;1%";
+  if (p < 100 && p > 99.5) return "&gt;99%";
+  return fmt::format("{:.0f}%", p);
+}
+
+std::string usd(double amount) {
+  const double magnitude = std::abs(amount);
+  if (magnitude >= 1e9) return fmt::format("${:.2f} billion", amount / 1e9);
+  if (magnitude >= 1e6) return fmt::format("${:.0f} million", amount / 1e6);
+  if (magnitude > 0) return fmt::format("${:.0f}", amount);
+  return "$0";
+}
+
+std::string readable(std::string name) {
+  std::replace(name.begin(), name.end(), '_', ' ');
+  return name;
+}
+
+// "a", "a and b", "a, b and c".
+std::string and_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t idx = 0; idx < items.size(); ++idx) {
+    if (idx > 0) out += idx + 1 == items.size() ? " and " : ", ";
+    out += items[idx];
+  }
+  return out;
+}
+
+// ---- the page
+
+using Out = std::back_insert_iterator<std::string>;
+
+void write_head(Out out, const json& doc) {
+  fmt::format_to(out,
+                 "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                 // Offline by construction: the page may load nothing at all.
+                 "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                 "script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n"
+                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                 "<meta name=\"generator\" content=\"latwin {}\">\n"
+                 "<title>Strategy comparison: {} — latwin</title>\n<style>\n{}\n</style>\n"
+                 "</head>\n",
+                 text(doc.at("latwin_version")), text(doc.at("scenario").at("name")), report_css());
+}
+
+void write_intro(Out out, const json& doc) {
+  fmt::format_to(
+      out,
+      "<header>\n<p class=\"kicker\">latwin strategy comparison</p>\n"
+      "<h1>{} strategies under the {} scenario, {}–{}</h1>\n"
+      "<p class=\"meta\">{} members · seed {} · reference strategy: <b>{}</b> · "
+      "created {} · latwin {}</p>\n"
+      "<div id=\"report-error\" class=\"error\" hidden></div>\n"
+      "<section class=\"finding\">\n<p class=\"question\">{}</p>\n<p class=\"answer\">{}</p>\n"
+      "</section>\n"
+      "<nav><a href=\"#index\">Index at the horizon</a> · <a href=\"#time\">Over time</a> · "
+      "<a href=\"#map\">Countries</a> · <a href=\"#pairs\">Pairs</a> · "
+      "<a href=\"#inputs\">Inputs</a> · <a href=\"#provenance\">Reproduce</a> · "
+      "<a href=\"#glossary\">Glossary</a></nav>\n</header>\n",
+      doc.at("strategies").size(), text(doc.at("scenario").at("name")),
+      whole(doc.at("model").at("start")), whole(doc.at("horizon")), whole(doc.at("members")),
+      whole(doc.at("seed")), text(doc.at("reference")), text(doc.at("created")),
+      text(doc.at("latwin_version")), text(doc.at("question")), text(doc.at("answer")));
+}
+
+void write_index_section(Out out, const json& doc, int decimals) {
+  const json& index = doc.at("index");
+  const std::string variable = index.at("variable").get<std::string>();
+  const std::string reference = doc.at("reference").get<std::string>();
+  fmt::format_to(out,
+                 "<section id=\"index\">\n<h2>{} in {}</h2>\n<p class=\"lead\">{}</p>\n"
+                 "<div class=\"chart\" data-chart=\"distribution\" role=\"img\" "
+                 "aria-label=\"Distribution of the {} in {} per strategy\"></div>\n"
+                 "<p class=\"how\">How to read: one row per strategy; each dot is one member "
+                 "(one possible future), the box holds the middle half of the members (25th to "
+                 "75th percentile), the line in it is the median and the whiskers reach the 5th "
+                 "and 95th percentiles. The dashed line is the median of the reference strategy, "
+                 "{}. Further right is better for the U.S.</p>\n",
+                 text(index.at("label")), whole(doc.at("horizon")), text(index.at("description")),
+                 text(index.at("label")), whole(doc.at("horizon")), escape(reference));
+
+  fmt::format_to(out,
+                 "<table class=\"numbers\">\n<caption>{} in {}, per strategy</caption>\n<thead>"
+                 "<tr><th scope=\"col\">strategy</th><th scope=\"col\">median</th>"
+                 "<th scope=\"col\">90% of members between</th>"
+                 "<th scope=\"col\">probability of beating {}</th>"
+                 "<th scope=\"col\">expected regret</th><th scope=\"col\">probability of being "
+                 "best</th><th scope=\"col\">members without a value</th></tr></thead>\n<tbody>\n",
+                 text(index.at("label")), whole(doc.at("horizon")), escape(reference));
+  for (const json& result : doc.at("results")) {
+    const std::string name = result.at("strategy").get<std::string>();
+    const json& stats = result.at("horizon").at(variable);
+    const bool is_reference = name == reference;
+    fmt::format_to(out,
+                   "<tr{}><th scope=\"row\">{}{}</th><td>{}</td><td>{} to {}</td><td>{}</td>"
+                   "<td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                   is_reference ? " class=\"reference\"" : "", escape(name),
+                   is_reference ? " <span class=\"tag\">reference</span>" : "",
+                   number(stats.at("p50"), decimals), number(stats.at("p5"), decimals),
+                   number(stats.at("p95"), decimals),
+                   is_reference ? "—" : percent(result.at("prob_beats_reference")),
+                   number(result.at("expected_regret"), decimals), percent(result.at("prob_best")),
+                   whole(result.at("non_finite_members")));
+  }
+  fmt::format_to(out,
+                 "</tbody>\n</table>\n<p class=\"how\">Expected regret is in index points: how "
+                 "far, on average over members, the strategy falls short of the best strategy "
+                 "of each member (0: always the best).</p>\n</section>\n");
+}
+
+void write_time_section(Out out, const json& doc) {
+  fmt::format_to(out,
+                 "<section id=\"time\">\n<h2>Over time, {}–{}</h2>\n<p class=\"controls\">"
+                 "<label>Show <select id=\"fan-variable\">",
+                 whole(doc.at("years").front()), whole(doc.at("years").back()));
+  fmt::format_to(out, "<option value=\"{}\">{}</option>", text(doc.at("index").at("variable")),
+                 text(doc.at("index").at("label")));
+  for (const json& component : doc.at("components")) {
+    fmt::format_to(out, "<option value=\"{}\">{}</option>", text(component.at("variable")),
+                   text(component.at("label")));
+  }
+  fmt::format_to(out,
+                 "</select></label> <span id=\"fan-description\" class=\"note\"></span></p>\n"
+                 "<div class=\"fans\">\n");
+  for (std::size_t idx = 0; idx < doc.at("strategies").size(); ++idx) {
+    fmt::format_to(out,
+                   "<div class=\"chart fan\" data-chart=\"fan\" data-strategy=\"{}\" "
+                   "role=\"img\" aria-label=\"{} over time\"></div>\n",
+                   idx, text(doc.at("strategies")[idx].at("name")));
+  }
+  fmt::format_to(out,
+                 "</div>\n<p class=\"how\">How to read: one panel per strategy, all on the same "
+                 "scale. The line is the median over members; the dark band holds the middle "
+                 "half of the members (25th to 75th percentile), the light band 90% of them (5th "
+                 "to 95th). The grey dashed line repeats the median of the reference strategy, "
+                 "{}, for comparison. Higher is better for the U.S.</p>\n</section>\n",
+                 text(doc.at("reference")));
+}
+
+void write_map_section(Out out, const json& doc, int decimals) {
+  const json& outcome = doc.at("country_outcome");
+  const std::string reference = doc.at("reference").get<std::string>();
+  fmt::format_to(out,
+                 "<section id=\"map\">\n<h2>{} by country in {}</h2>\n<p class=\"lead\">{}</p>\n"
+                 "<p class=\"controls\"><label>Strategy <select id=\"map-strategy\">",
+                 text(outcome.at("label")), whole(doc.at("horizon")),
+                 text(outcome.at("description")));
+  for (const json& strategy : doc.at("strategies")) {
+    fmt::format_to(out, "<option>{}</option>", text(strategy.at("name")));
+  }
+  fmt::format_to(out,
+                 "</select></label> <label><input type=\"radio\" name=\"map-mode\" "
+                 "value=\"value\" checked> its values</label> <label><input type=\"radio\" "
+                 "name=\"map-mode\" value=\"difference\"> difference from {}</label></p>\n"
+                 "<p id=\"map-caption\" class=\"caption\"></p>\n"
+                 "<div class=\"chart map\" data-chart=\"map\" role=\"img\" aria-label=\"Map of "
+                 "the {} per country\"></div>\n"
+                 "<p class=\"how\">How to read: each state is coloured by the mean over members "
+                 "of its {} in {} (blue: higher, better for the U.S.; red: lower; the scale is "
+                 "centred on 0 and the same for every strategy). With \"difference\", the colour "
+                 "is the strategy's mean minus the reference's. States too small to see are "
+                 "also drawn as circles. A state in dark grey has no value (no member gave a "
+                 "number). The U.S., Canada and other territories are light grey context. "
+                 "Point at a state for its numbers.</p>\n",
+                 escape(reference), text(outcome.at("label")), text(outcome.at("label")),
+                 whole(doc.at("horizon")));
+
+  // The same numbers as a table, for print and for screen readers.
+  fmt::format_to(out,
+                 "<details>\n<summary>All countries as a table (mean over members)</summary>\n"
+                 "<table class=\"numbers compact\">\n<thead><tr><th scope=\"col\">country</th>"
+                 "<th scope=\"col\">subregion</th>");
+  for (const json& strategy : doc.at("strategies")) {
+    fmt::format_to(out, "<th scope=\"col\">{}</th>", text(strategy.at("name")));
+  }
+  fmt::format_to(out, "</tr></thead>\n<tbody>\n");
+  std::vector<const json*> countries;
+  for (const json& country : doc.at("countries")) countries.push_back(&country);
+  std::sort(countries.begin(), countries.end(), [](const json* a, const json* b) {
+    return a->at("name").get<std::string>() < b->at("name").get<std::string>();
+  });
+  for (const json* country : countries) {
+    const std::string iso3 = country->at("iso3").get<std::string>();
+    fmt::format_to(out, "<tr><th scope=\"row\">{}</th><td>{}</td>", text(country->at("name")),
+                   text(country->at("subregion")));
+    for (const json& result : doc.at("results")) {
+      fmt::format_to(out, "<td>{}</td>",
+                     number(result.at("countries").at(iso3).at("mean"), decimals));
+    }
+    fmt::format_to(out, "</tr>\n");
+  }
+  fmt::format_to(out, "</tbody>\n</table>\n</details>\n</section>\n");
+}
+
+void write_pairs_section(Out out, const json& doc) {
+  const json& strategies = doc.at("strategies");
+  const json& prob_beats = doc.at("pairwise").at("prob_beats");
+  const json& dominates = doc.at("pairwise").at("dominates");
+  fmt::format_to(out,
+                 "<section id=\"pairs\">\n<h2>Strategy against strategy</h2>\n"
+                 "<table class=\"numbers matrix\">\n<caption>Probability that the row's "
+                 "strategy has a higher {} in {} than the column's, member by member</caption>\n"
+                 "<thead><tr><th scope=\"col\"></th>",
+                 text(doc.at("index").at("label")), whole(doc.at("horizon")));
+  for (const json& strategy : strategies) {
+    fmt::format_to(out, "<th scope=\"col\">{}</th>", text(strategy.at("name")));
+  }
+  fmt::format_to(out, "</tr></thead>\n<tbody>\n");
+  for (std::size_t row = 0; row < strategies.size(); ++row) {
+    fmt::format_to(out, "<tr><th scope=\"row\">{}</th>", text(strategies[row].at("name")));
+    for (std::size_t column = 0; column < strategies.size(); ++column) {
+      const json& p = prob_beats[row][column];
+      // Shade by how clear the difference is: strong tints only for 80% and more.
+      const char* shade = "";
+      if (row != column && p.is_number()) {
+        const double value = p.get<double>();
+        shade = value >= 0.8 ? " class=\"hi\"" : value <= 0.2 ? " class=\"lo\"" : "";
+      }
+      fmt::format_to(out, "<td{}>{}</td>", shade, row == column ? "—" : percent(p));
+    }
+    fmt::format_to(out, "</tr>\n");
+  }
+  fmt::format_to(out,
+                 "</tbody>\n</table>\n<p class=\"how\">How to read: 85% in the row of A and "
+                 "the column of B means that A ends higher than B in 85 of 100 members. The two "
+                 "cells of a pair add up to 100%.</p>\n<h3>Dominance</h3>\n");
+
+  std::vector<std::string> sentences;
+  for (std::size_t row = 0; row < strategies.size(); ++row) {
+    std::vector<std::string> beaten;
+    for (std::size_t column = 0; column < strategies.size(); ++column) {
+      if (row != column && dominates[row][column].get<bool>()) {
+        beaten.push_back(fmt::format("<b>{}</b>", text(strategies[column].at("name"))));
+      }
+    }
+    if (!beaten.empty()) {
+      sentences.push_back(fmt::format("<li><b>{}</b> dominates {}.</li>",
+                                      text(strategies[row].at("name")), and_list(beaten)));
+    }
+  }
+  if (sentences.empty()) {
+    fmt::format_to(out,
+                   "<p>No strategy dominates another: for every pair, each one has a better "
+                   "chance than the other of reaching some level of the index.</p>\n");
+  } else {
+    fmt::format_to(out, "<ul class=\"dominance\">\n");
+    for (const std::string& sentence : sentences) fmt::format_to(out, "{}\n", sentence);
+    fmt::format_to(out, "</ul>\n");
+  }
+  fmt::format_to(out,
+                 "<p class=\"how\">A dominates B (first-order stochastic dominance) when, for "
+                 "every level of the index, A is no more likely than B to end below it, and "
+                 "less likely for some level: whatever outcome one fears, A makes it no more "
+                 "likely. A pair not listed has no such clear order.</p>\n</section>\n");
+}
+
+void write_inputs_section(Out out, const json& doc) {
+  const json& scenario = doc.at("scenario");
+  const std::string reference = doc.at("reference").get<std::string>();
+  fmt::format_to(out,
+                 "<section id=\"inputs\">\n<h2>Inputs</h2>\n<h3>Scenario: {}</h3>\n<p>{}</p>\n"
+                 "<ul>\n",
+                 text(scenario.at("name")), text(scenario.at("description")));
+  for (const json& line : scenario.at("summary")) fmt::format_to(out, "<li>{}</li>\n", text(line));
+  fmt::format_to(out, "</ul>\n<h3>Strategies</h3>\n<div class=\"strategies\">\n");
+  for (const json& strategy : doc.at("strategies")) {
+    const std::string name = strategy.at("name").get<std::string>();
+    fmt::format_to(out, "<div class=\"strategy\">\n<h4>{}{}</h4>\n<p>{}</p>\n<ul>\n", escape(name),
+                   name == reference ? " <span class=\"tag\">reference</span>" : "",
+                   text(strategy.at("description")));
+    for (const json& line : strategy.at("summary")) {
+      fmt::format_to(out, "<li>{}</li>\n", text(line));
+    }
+    fmt::format_to(out, "</ul>\n<p class=\"money\">{} a year",
+                   usd(strategy.at("total_usd_per_year").get<double>()));
+    std::vector<std::string> pressures;
+    for (const auto& [instrument, intensity] : strategy.at("pressure").items()) {
+      pressures.push_back(
+          fmt::format("{} {:.2f}", escape(readable(instrument)), intensity.get<double>()));
+    }
+    if (!pressures.empty()) {
+      fmt::format_to(out, " · pressure (0 to 1): {}", and_list(pressures));
+    }
+    fmt::format_to(out, "</p>\n</div>\n");
+  }
+  fmt::format_to(out,
+                 "</div>\n<h3>Spending by instrument</h3>\n"
+                 "<div class=\"chart\" data-chart=\"spending\" role=\"img\" "
+                 "aria-label=\"Spending by instrument per strategy\"></div>\n"
+                 "<p class=\"how\">Mean U.S. dollars a year over the run's years, all countries "
+                 "together; money instruments only (sanctions and diplomatic pressure are "
+                 "intensities from 0 to 1, listed with each strategy above).</p>\n</section>\n");
+}
+
+void write_provenance_section(Out out, const json& doc) {
+  const json& model = doc.at("model");
+  const json& data = doc.at("data");
+  const json& scenario = doc.at("scenario");
+  fmt::format_to(
+      out,
+      "<section id=\"provenance\">\n<h2>Where these numbers come from</h2>\n"
+      "<table class=\"provenance\">\n<tbody>\n"
+      "<tr><th scope=\"row\">model</th><td><code>{}</code>, {}–{}<br><span class=\"hash\">"
+      "sha256 {}</span></td></tr>\n"
+      "<tr><th scope=\"row\">data</th><td><code>{}</code><br><span class=\"hash\">sha256 {}"
+      "</span></td></tr>\n"
+      "<tr><th scope=\"row\">scenario</th><td><code>{}</code><br><span class=\"hash\">sha256 "
+      "{}</span></td></tr>\n",
+      text(model.at("path")), whole(model.at("start")), whole(model.at("stop")),
+      text(model.at("sha256")), text(data.at("path")), text(data.at("sha256")),
+      text(scenario.at("path")), text(scenario.at("sha256")));
+  for (const json& strategy : doc.at("strategies")) {
+    fmt::format_to(out,
+                   "<tr><th scope=\"row\">strategy {}</th><td><code>{}</code><br>"
+                   "<span class=\"hash\">sha256 {}</span></td></tr>\n",
+                   text(strategy.at("name")), text(strategy.at("path")),
+                   text(strategy.at("sha256")));
+  }
+  fmt::format_to(out,
+                 "<tr><th scope=\"row\">run</th><td>seed {} · {} members · {} threads · "
+                 "created {} · latwin {}</td></tr>\n</tbody>\n</table>\n"
+                 "<h3>How to reproduce</h3>\n<p>The same command, with the same model, data, "
+                 "scenario and strategy files (the hashes above), gives the same numbers at any "
+                 "number of threads:</p>\n<pre><code>{}</code></pre>\n</section>\n",
+                 whole(doc.at("seed")), whole(doc.at("members")), whole(doc.at("threads")),
+                 text(doc.at("created")), text(doc.at("latwin_version")), text(doc.at("command")));
+}
+
+void write_glossary(Out out) {
+  fmt::format_to(
+      out,
+      "<section id=\"glossary\">\n<h2>Glossary</h2>\n<dl>\n"
+      "<dt>Member</dt><dd>One run of the model with one draw of its uncertain parameters and "
+      "random shocks: one possible future. The comparison runs every strategy on many "
+      "members.</dd>\n"
+      "<dt>Common random numbers</dt><dd>Every strategy is run on the same members: the same "
+      "parameter draws and the same random shocks, member by member. Differences between "
+      "strategies are then due to the strategies, not to luck.</dd>\n"
+      "<dt>Probability of beating the reference</dt><dd>The share of members in which the "
+      "strategy's index at the horizon is above the reference strategy's (ties count "
+      "half).</dd>\n"
+      "<dt>Expected regret</dt><dd>In each member, how far the strategy falls short of the best "
+      "strategy in that member; averaged over members. 0 means it is always the best.</dd>\n"
+      "<dt>Probability of being best</dt><dd>The share of members in which the strategy has "
+      "the highest index of all.</dd>\n"
+      "<dt>Dominance (first-order stochastic)</dt><dd>A dominates B when, for every threshold, "
+      "A's chance of an index below it is no larger than B's, and smaller for some.</dd>\n"
+      "<dt>Percentiles</dt><dd>The 5th percentile is the value that 5% of members fall below; "
+      "the 5th to 95th percentile range holds 90% of members.</dd>\n"
+      "</dl>\n</section>\n");
+}
+
+// Registered first, so that it also sees errors in the chart library itself.
+constexpr std::string_view kErrorHandler = R"js(
+window.latwinReportError = function (message) {
+  var body = document.body;
+  var previous = body.getAttribute('data-report-error');
+  body.setAttribute('data-report-error', previous ? previous + ' | ' + message : message);
+  var box = document.getElementById('report-error');
+  if (box) {
+    box.hidden = false;
+    box.textContent = 'This page could not draw everything: ' + body.getAttribute('data-report-error');
+  }
+};
+window.onerror = function (message, source, line, column) {
+  window.latwinReportError(String(message) + (line ? ' (line ' + line + ':' + column + ')' : ''));
+};
+window.addEventListener('unhandledrejection', function (event) {
+  window.latwinReportError('unhandled rejection: ' + event.reason);
+});
+document.addEventListener('securitypolicyviolation', function (event) {
+  window.latwinReportError('blocked a request to ' + event.blockedURI);
+});
+)js";
+
+}  // namespace
+
+std::string render_report_html(const json& document) {
+  check_document(document);
+  const int decimals = index_decimals(document);
+
+  std::string html;
+  html.reserve(echarts_js().size() + region_geojson().size() + 512 * 1024);
+  Out out(html);
+  write_head(out, document);
+  fmt::format_to(out, "<body data-charts-drawn=\"0\">\n<main>\n");
+  write_intro(out, document);
+  write_index_section(out, document, decimals);
+  write_time_section(out, document);
+  write_map_section(out, document, decimals);
+  write_pairs_section(out, document);
+  write_inputs_section(out, document);
+  write_provenance_section(out, document);
+  write_glossary(out);
+  fmt::format_to(out, "<footer><p>Made by latwin {}. {}</p></footer>\n</main>\n",
+                 text(document.at("latwin_version")), escape(asset_credits()));
+
+  fmt::format_to(out,
+                 "<script>{}</script>\n"
+                 "<script type=\"application/json\" id=\"latwin-compare\">{}</script>\n"
+                 "<script type=\"application/json\" id=\"latwin-region\">{}</script>\n"
+                 "<script>{}</script>\n<script>{}</script>\n</body>\n</html>\n",
+                 kErrorHandler, script_json(document), region_geojson(), echarts_js(), report_js());
+  return html;
+}
+
+}  // namespace latwin::report

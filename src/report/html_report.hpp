@@ -1,0 +1,17 @@
+#pragma once
+// The self-contained HTML report of a strategy comparison (docs/report.md): one page that
+// reads the comparison document (docs/compare-format.md) and works offline, with the chart
+// library, the map and the document itself inlined.
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace latwin::report {
+
+// The report page for a comparison document of format "latwin-compare/1": UTF-8 HTML that
+// makes no network request (its content security policy forbids any). Tables and text are
+// written here; the charts and the map are drawn in the browser by the inlined script.
+// Throws InputError (core/error.hpp) naming the field when the document is of another
+// format, lacks a field the report needs or holds one of the wrong type.
+std::string render_report_html(const nlohmann::json& document);
+
+}  // namespace latwin::report

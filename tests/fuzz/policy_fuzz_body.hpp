@@ -1,0 +1,87 @@
+#pragma once
+// The fuzz body for strategy and scenario files (policy/), shared by the libFuzzer target
+// and the regression replay test. A small model stands in for the hemisphere: three
+// countries, a money instrument, a pressure instrument, scenario inputs and a shock.
+//
+// The input's first byte picks the reader (even: scenario, odd: strategy under a fixed
+// scenario); the rest is the YAML text. Any outcome but success or latwin::InputError is a
+// failure, and so is an expanded strategy with a negative, non-finite or unbudgeted amount.
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "core/error.hpp"
+#include "engine/compile/compiler.hpp"
+#include "engine/lang/source.hpp"
+#include "policy/model_interface.hpp"
+#include "policy/scenario.hpp"
+#include "policy/strategy.hpp"
+
+namespace latwin::fuzz {
+
+inline const char* kPolicyFuzzModel = R"(
+simulation start = 2024 stop = 2030 dt = 1
+dimension country = {AAA, BBB, CCC}
+aux aid[country] [USD/year] = allocation("aid")
+aux pressure[country] [1] = allocation("pressure") range [0, 1]
+aux posture [1] = scenario("posture", 0.5) range [0, 1]
+aux recession_hazard_scale[country] [1] = scenario("recession_hazard_scale", 1)
+aux year_of_change[country] [year] = scenario("year_of_change", 0)
+param gain [1] = 0.5 ~ uniform(0, 1) "a parameter" source "fuzz"
+const usd_scale [USD] = 1e9
+const one_year [year] = 1
+stock level[country] [1] = 0
+  inflow rise [1/year] = (gain * aid * one_year / usd_scale
+      + pressure * posture * recession_hazard_scale + year_of_change / one_year / 1e6) / one_year
+)";
+
+inline const policy::ModelInterface& policy_fuzz_model() {
+  static const engine::CompileResult compiled =
+      engine::compile_text(kPolicyFuzzModel, nullptr, "fuzz.lw");
+  static const policy::ModelInterface model = policy::describe_model(*compiled.plan, nullptr);
+  return model;
+}
+
+inline const policy::Scenario& policy_fuzz_scenario() {
+  static const policy::Scenario scenario = policy::parse_scenario(
+      "fuzz-scenario.yaml", "name: s\ndescription: d\nbudget_envelope: 1.0e9\n",
+      policy_fuzz_model());
+  return scenario;
+}
+
+// Empty when the input was handled correctly; otherwise what went wrong.
+inline std::string check_policy_readers(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return "";
+  const bool strategy = (data[0] & 1) != 0;
+  std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
+  try {
+    if (!strategy) {
+      policy::Scenario s = policy::parse_scenario("fuzz.yaml", text, policy_fuzz_model());
+      for (const auto& [key, series] : s.series) {
+        for (double v : series.values) {
+          if (!std::isfinite(v)) return "scenario series value is not finite";
+        }
+      }
+      return "";
+    }
+    policy::Strategy s =
+        policy::parse_strategy("fuzz.yaml", text, policy_fuzz_model(), policy_fuzz_scenario());
+    for (int year = s.start; year <= s.horizon; ++year) {
+      double total = 0;
+      for (const auto& [key, series] : s.levels) {
+        double v = series.values.at(static_cast<std::size_t>(year - s.start));
+        if (!std::isfinite(v) || v < 0) return "strategy level is negative or not finite";
+        if (key.first == "aid") total += v;
+        if (key.first == "pressure" && v > 1) return "pressure above its range";
+      }
+      if (total > 1.0e9 * (1 + 1e-6) + 1) return "strategy spends above the envelope";
+    }
+  } catch (const InputError&) {
+    return "";
+  } catch (const std::exception& e) {
+    return std::string("unexpected exception: ") + e.what();
+  }
+  return "";
+}
+
+}  // namespace latwin::fuzz

@@ -1,0 +1,487 @@
+// Draws the HTML report's charts and map (src/report/html_report.cpp writes the page).
+// Reads the comparison document (docs/compare-format.md) and the region's GeoJSON from the
+// page's two JSON script elements; uses the inlined ECharts with its SVG
+// renderer, so that every chart is plain SVG in the page. When a chart has drawn, its
+// container gets data-drawn="yes" and <body> data-charts-drawn the number drawn so far
+// (tests read these); errors go to <body data-report-error> (the page's error handler).
+(function () {
+  'use strict';
+
+  const doc = JSON.parse(document.getElementById('latwin-compare').textContent);
+  const region = JSON.parse(document.getElementById('latwin-region').textContent);
+  const strategies = doc.strategies.map((s) => s.name);
+  const referenceIdx = strategies.indexOf(doc.reference);
+  const indexVariable = doc.index.variable;
+
+  // Okabe–Ito colours (distinguishable with colour blindness); the reference is dark grey.
+  const kPalette = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442'];
+  const kReferenceColour = '#4d4d4d';
+  const strategyColour = strategies.map((_, idx) => {
+    if (idx === referenceIdx) return kReferenceColour;
+    const rank = idx < referenceIdx ? idx : idx - 1;
+    return kPalette[rank % kPalette.length];
+  });
+  // Blue is better for the U.S., red worse (ColorBrewer RdBu, 7 classes).
+  const kDiverging = ['#b2182b', '#ef8a62', '#fddbc7', '#f7f7f7', '#d1e5f0', '#67a9cf', '#2166ac'];
+  const kContextGrey = '#dcdcdc';
+  const kNoValueGrey = '#9e9e9e';
+  const kFont = 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif';
+
+  const isFiniteNumber = (x) => typeof x === 'number' && Number.isFinite(x);
+  const label = (idx) => strategies[idx] + (idx === referenceIdx ? ' (reference)' : '');
+  const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => ({
+    '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;',
+  })[c]);
+
+  // Decimals that show about three significant digits of numbers of this size.
+  function decimalsFor(scale) {
+    if (!(scale > 0) || !Number.isFinite(scale)) return 3;
+    return Math.min(6, Math.max(0, 2 - Math.floor(Math.log10(scale))));
+  }
+  const indexScale = Math.max(0, ...doc.results.flatMap((r) => {  // two values a strategy
+    const h = r.horizon[indexVariable];
+    return [h.p5, h.p95].filter(isFiniteNumber).map(Math.abs);
+  }));
+  const indexDecimals = decimalsFor(indexScale);
+  function fixed(x, decimals) {
+    if (!isFiniteNumber(x)) return 'n/a';
+    const text = x.toFixed(decimals);
+    return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
+  }
+  // A probability in percent, as the page's tables write it (html_report.cpp percent()):
+  // exact halves round to even, and only 0 and 1 show as 0% and 100%.
+  function percent(p) {
+    if (!isFiniteNumber(p)) return 'n/a';
+    const x = p * 100;
+    if (x > 0 && x < 0.5) return '<1%';
+    if (x < 100 && x > 99.5) return '>99%';
+    let rounded = Math.round(x);
+    if (Math.abs(x % 1) === 0.5 && rounded % 2 !== 0) rounded -= 1;
+    return rounded + '%';
+  }
+  const signed = (x, decimals) => (isFiniteNumber(x) && x > 0 ? '+' : '') + fixed(x, decimals);
+
+  // Decimals that write an axis step exactly: 0.05 -> 2, 0.025 -> 3, 10 -> 0.
+  function stepDecimals(step) {
+    for (let decimals = 0; decimals < 10; decimals++) {
+      const scaled = step * 10 ** decimals;
+      if (Math.abs(Math.round(scaled) - scaled) < 1e-6) return decimals;
+    }
+    return 10;
+  }
+
+  // Smallest and largest finite value, without spreading a long array into arguments.
+  function finiteRange(values) {
+    let low = Infinity;
+    let high = -Infinity;
+    for (const x of values) {
+      if (!isFiniteNumber(x)) continue;
+      if (x < low) low = x;
+      if (x > high) high = x;
+    }
+    return [low, high];
+  }
+
+  // Type-7 quantile of sorted values.
+  function quantile(sorted, q) {
+    const position = q * (sorted.length - 1);
+    const low = Math.floor(position);
+    const high = Math.min(low + 1, sorted.length - 1);
+    return sorted[low] + (sorted[high] - sorted[low]) * (position - low);
+  }
+
+  // Axis bounds on round numbers, about five steps.
+  function niceBounds(low, high) {
+    if (!Number.isFinite(low) || !Number.isFinite(high)) return { min: 0, max: 1, step: 0.2 };
+    if (low === high) {
+      low -= Math.abs(low) * 0.1 || 1;
+      high += Math.abs(high) * 0.1 || 1;
+    }
+    const raw = (high - low) / 5;
+    const power = 10 ** Math.floor(Math.log10(raw));
+    const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw);
+    const round = (x) => Number(x.toPrecision(12));
+    return { min: round(Math.floor(low / step) * step), max: round(Math.ceil(high / step) * step), step };
+  }
+
+  // ---- drawing and its bookkeeping
+
+  const containers = Array.from(document.querySelectorAll('.chart'));
+  const charts = [];
+  let drawnCount = 0;
+  document.body.setAttribute('data-charts-total', String(containers.length));
+
+  function makeChart(container) {
+    const chart = echarts.init(container, null, { renderer: 'svg' });
+    chart.on('finished', () => {
+      if (container.getAttribute('data-drawn') === 'yes') return;
+      container.setAttribute('data-drawn', 'yes');
+      drawnCount += 1;
+      document.body.setAttribute('data-charts-drawn', String(drawnCount));
+    });
+    charts.push(chart);
+    return chart;
+  }
+
+  // Every chart shares these: no animation (the page is read, and printed, at once).
+  const base = {
+    animation: false,
+    textStyle: { fontFamily: kFont, color: '#222' },
+  };
+
+  // Runs one drawing step; a failure is reported and does not stop the other charts.
+  function guarded(what, draw) {
+    try {
+      draw();
+    } catch (error) {
+      window.latwinReportError(what + ': ' + (error && error.stack ? error.stack : error));
+    }
+  }
+
+  // ---- the index at the horizon: box plot and every member as a dot
+
+  function drawDistribution(container) {
+    const rows = doc.results.map((result) => {
+      const values = result.index_at_horizon.filter(isFiniteNumber);
+      return values.sort((a, b) => a - b);
+    });
+    const count = strategies.length;
+    container.style.height = (90 + 56 * count) + 'px';
+    const chart = makeChart(container);
+    const boxes = rows.map((sorted, idx) => ({
+      value: sorted.length ? [0.05, 0.25, 0.5, 0.75, 0.95].map((q) => quantile(sorted, q))
+        : [null, null, null, null, null],
+      itemStyle: { color: 'rgba(255,255,255,0.6)', borderColor: strategyColour[idx], borderWidth: 2 },
+    }));
+    // At most 1000 dots a strategy, evenly spaced in member order, jittered within the row.
+    const dots = [];
+    rows.forEach((_, idx) => {
+      const members = doc.results[idx].index_at_horizon;
+      const stride = Math.max(1, Math.ceil(members.length / 1000));
+      for (let m = 0; m < members.length; m += stride) {
+        if (!isFiniteNumber(members[m])) continue;
+        const jitter = (((m * 2654435761) % 1000) / 1000 - 0.5) * 0.5;
+        dots.push({ value: [members[m], idx + jitter], itemStyle: { color: strategyColour[idx] } });
+      }
+    });
+    const bounds = niceBounds(...finiteRange(rows.flat()));
+    const referenceMedian = doc.results[referenceIdx].horizon[indexVariable].p50;
+    chart.setOption({
+      ...base,
+      grid: { left: 190, right: 40, top: 34, bottom: 50 },
+      tooltip: {
+        trigger: 'item',
+        formatter: (p) => {
+          if (p.seriesType !== 'boxplot') {
+            return `${escapeHtml(strategies[Math.round(p.value[1])])}: one member at ${fixed(p.value[0], indexDecimals)}`;
+          }
+          const [p5, p25, p50, p75, p95] = p.value.slice(-5);
+          const r = doc.results[p.dataIndex];
+          return `<b>${escapeHtml(label(p.dataIndex))}</b><br>median ${fixed(p50, indexDecimals)}` +
+            `<br>middle half ${fixed(p25, indexDecimals)} to ${fixed(p75, indexDecimals)}` +
+            `<br>90% of members ${fixed(p5, indexDecimals)} to ${fixed(p95, indexDecimals)}` +
+            (p.dataIndex === referenceIdx ? '' :
+              `<br>beats ${escapeHtml(doc.reference)} in ${percent(r.prob_beats_reference)} of members`);
+        },
+      },
+      xAxis: {
+        type: 'value', min: bounds.min, max: bounds.max, interval: bounds.step,
+        name: `${doc.index.label} in ${doc.horizon}`, nameLocation: 'middle', nameGap: 30,
+        axisLabel: { formatter: (v) => fixed(v, stepDecimals(bounds.step)) },
+        axisLine: { onZero: false },
+      },
+      yAxis: [
+        {
+          type: 'category', data: strategies.map((_, idx) => label(idx)), inverse: true,
+          axisLabel: {
+            fontSize: 13,
+            formatter: (value) => (value.endsWith(' (reference)') ? `{ref|${value}}` : value),
+            rich: { ref: { fontWeight: 'bold', color: kReferenceColour, fontSize: 13 } },
+          },
+          axisTick: { show: false },
+          axisLine: { onZero: false },
+        },
+        { type: 'value', min: -0.5, max: count - 0.5, inverse: true, show: false },
+      ],
+      series: [
+        {
+          type: 'scatter', yAxisIndex: 1, data: dots, symbolSize: 4, z: 1,
+          itemStyle: { opacity: 0.35 },
+        },
+        {
+          type: 'boxplot', data: boxes, boxWidth: [14, 26], z: 2,
+          markLine: {
+            symbol: 'none', silent: true,
+            lineStyle: { color: kReferenceColour, type: 'dashed', width: 1.5 },
+            label: { formatter: `${doc.reference} median`, position: 'start', color: kReferenceColour },
+            data: isFiniteNumber(referenceMedian) ? [{ xAxis: referenceMedian }] : [],
+          },
+        },
+      ],
+    });
+  }
+
+  // ---- fan charts: one panel per strategy, the variable chosen in the selector
+
+  const variables = [doc.index, ...doc.components];
+  const fanCharts = [];
+
+  function drawFans(containers) {
+    containers.forEach((container) => fanCharts.push(makeChart(container)));
+    const select = document.getElementById('fan-variable');
+    select.addEventListener('change', () => guarded('fan charts', () => updateFans(select.value)));
+    updateFans(select.value);
+  }
+
+  function updateFans(variable) {
+    const meta = variables.find((v) => v.variable === variable);
+    document.getElementById('fan-description').textContent = meta.description;
+    const trajectories = doc.results.map((r) => r.trajectories[variable]);
+    const [low, high] = finiteRange(trajectories.flatMap((t) => [...t.p5, ...t.p95]));
+    const bounds = niceBounds(low, high);
+    const decimals = decimalsFor(Math.max(Math.abs(low), Math.abs(high)));
+    const years = doc.years.map(String);
+    const difference = (high, low) => high.map((h, i) => (isFiniteNumber(h) && isFiniteNumber(low[i]) ? h - low[i] : null));
+    const reference = trajectories[referenceIdx];
+    fanCharts.forEach((chart, idx) => {
+      const t = trajectories[idx];
+      const colour = strategyColour[idx];
+      const band = (name, low, high, opacity) => [
+        {
+          name: name + ' low', type: 'line', data: low, stack: name, stackStrategy: 'all',
+          symbol: 'none', lineStyle: { opacity: 0 }, silent: true, z: 1,
+        },
+        {
+          name, type: 'line', data: difference(high, low), stack: name, stackStrategy: 'all',
+          symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: colour, opacity },
+          silent: true, z: 1,
+        },
+      ];
+      const series = [
+        ...band('5–95%', t.p5, t.p95, 0.18),
+        ...band('25–75%', t.p25, t.p75, 0.35),
+        {
+          name: 'median', type: 'line', data: t.p50, symbol: 'none', z: 3,
+          lineStyle: { color: colour, width: 2.5 }, itemStyle: { color: colour },
+        },
+      ];
+      if (idx !== referenceIdx) {
+        series.push({
+          name: `${doc.reference} median`, type: 'line', data: reference.p50, symbol: 'none', z: 2,
+          lineStyle: { color: kReferenceColour, width: 1.5, type: 'dashed' },
+          itemStyle: { color: kReferenceColour },
+        });
+      }
+      chart.setOption({
+        ...base,
+        title: {
+          text: label(idx), left: 8, top: 4,
+          textStyle: { fontSize: 14, fontWeight: 'bold', color: colour === kReferenceColour ? '#222' : colour },
+        },
+        grid: { left: 58, right: 16, top: 36, bottom: 30 },
+        tooltip: {
+          trigger: 'axis',
+          formatter: (items) => {
+            const y = items[0].dataIndex;
+            let html = `<b>${escapeHtml(strategies[idx])}, ${doc.years[y]}</b><br>${escapeHtml(meta.label)}` +
+              `<br>median ${fixed(t.p50[y], decimals)}` +
+              `<br>middle half ${fixed(t.p25[y], decimals)} to ${fixed(t.p75[y], decimals)}` +
+              `<br>90% of members ${fixed(t.p5[y], decimals)} to ${fixed(t.p95[y], decimals)}`;
+            if (idx !== referenceIdx) html += `<br>${escapeHtml(doc.reference)} median ${fixed(reference.p50[y], decimals)}`;
+            return html;
+          },
+        },
+        xAxis: {
+          type: 'category', data: years, boundaryGap: false, axisLabel: { interval: 3 },
+          axisLine: { onZero: false },
+        },
+        yAxis: {
+          type: 'value', min: bounds.min, max: bounds.max, interval: bounds.step,
+          axisLabel: { formatter: (v) => fixed(v, stepDecimals(bounds.step)) },
+        },
+        series,
+      }, { notMerge: true });
+    });
+  }
+
+  // ---- the map
+
+  const countries = new Map(doc.countries.map((c) => [c.iso3, c]));
+  const shapes = new Map(region.features.map((f) => [f.properties.name, f.properties]));
+  // A circle where a state is too small to see, or has no shape in the map at all.
+  const markerCountries = doc.countries.filter((c) => {
+    const shape = shapes.get(c.iso3);
+    return !shape || shape.small;
+  });
+  let mapChart = null;
+
+  function countryValues(strategyIdx, mode) {
+    const values = new Map();
+    for (const c of doc.countries) {
+      const mean = doc.results[strategyIdx].countries[c.iso3].mean;
+      const refMean = doc.results[referenceIdx].countries[c.iso3].mean;
+      const value = mode === 'difference'
+        ? (isFiniteNumber(mean) && isFiniteNumber(refMean) ? mean - refMean : null) : mean;
+      values.set(c.iso3, value);
+    }
+    return values;
+  }
+
+  // The same colour scale for every strategy, so that panels compare; centred on 0.
+  function mapExtent(mode) {
+    let extent = 0;
+    doc.results.forEach((_, idx) => {
+      for (const value of countryValues(idx, mode).values()) {
+        if (isFiniteNumber(value)) extent = Math.max(extent, Math.abs(value));
+      }
+    });
+    return extent > 0 ? niceBounds(0, extent).max : 1;
+  }
+
+  function drawMap(container) {
+    echarts.registerMap('latwin-region', region);
+    mapChart = makeChart(container);
+    const strategySelect = document.getElementById('map-strategy');
+    const update = () => guarded('map', () => {
+      const mode = document.querySelector('input[name="map-mode"]:checked').value;
+      updateMap(strategySelect.selectedIndex, mode);
+    });
+    strategySelect.selectedIndex = doc.results.reduce((best, r, idx) => {
+      const p50 = r.horizon[indexVariable].p50;
+      const bestP50 = doc.results[best].horizon[indexVariable].p50;
+      return isFiniteNumber(p50) && (!isFiniteNumber(bestP50) || p50 > bestP50) ? idx : best;
+    }, 0);
+    strategySelect.addEventListener('change', update);
+    document.querySelectorAll('input[name="map-mode"]').forEach((input) => input.addEventListener('change', update));
+    update();
+  }
+
+  function updateMap(strategyIdx, mode) {
+    const values = countryValues(strategyIdx, mode);
+    const extent = mapExtent(mode);
+    const decimals = decimalsFor(extent);
+    // The legend's ends are round numbers: one digit less than the values.
+    const legendDecimals = Math.max(0, decimals - 1);
+    const outcome = doc.country_outcome.label;
+    const caption = mode === 'difference'
+      ? `${strategies[strategyIdx]} minus ${doc.reference}: ${outcome}, mean over members, ${doc.horizon}`
+      : `${label(strategyIdx)}: ${outcome}, mean over members, ${doc.horizon}`;
+    document.getElementById('map-caption').textContent = caption +
+      (mode === 'difference' && strategyIdx === referenceIdx ? ' (the reference against itself: 0 everywhere)' : '');
+
+    const describe = (iso3) => {
+      const country = countries.get(iso3);
+      const stats = doc.results[strategyIdx].countries[iso3];
+      const name = `<b>${escapeHtml(country.name)}</b> (${escapeHtml(country.subregion)})`;
+      const own = `${escapeHtml(strategies[strategyIdx])}: mean ${fixed(stats.mean, decimals)}` +
+        `, 90% of members ${fixed(stats.p5, decimals)} to ${fixed(stats.p95, decimals)}`;
+      if (mode !== 'difference') return `${name}<br>${escapeHtml(outcome)}<br>${own}`;
+      const ref = doc.results[referenceIdx].countries[iso3];
+      return `${name}<br>${escapeHtml(outcome)}: difference ${signed(values.get(iso3), decimals)}` +
+        `<br>${own}<br>${escapeHtml(doc.reference)}: mean ${fixed(ref.mean, decimals)}`;
+    };
+    const visual = (seriesIndex, dimension, show) => ({
+      type: 'continuous', seriesIndex, dimension, show, min: -extent, max: extent,
+      inRange: { color: kDiverging }, calculable: false, orient: 'vertical',
+      left: 24, bottom: 40, itemHeight: 220, precision: decimals,
+      text: [`${signed(extent, legendDecimals)}  ` + (mode === 'difference' ? `better than ${doc.reference}` : 'higher: better for the U.S.'),
+        `${signed(-extent, legendDecimals)}  ` + (mode === 'difference' ? `worse than ${doc.reference}` : 'lower: worse for the U.S.')],
+      textStyle: { fontSize: 12 },
+      formatter: (v) => signed(v, decimals),
+    });
+    const contextRegions = region.features
+      .filter((f) => f.properties.role === 'context')
+      .map((f) => ({
+        name: f.properties.name,
+        itemStyle: { areaColor: kContextGrey, borderColor: '#ffffff' },
+        emphasis: { disabled: true },
+        tooltip: { show: false },
+        silent: true,
+      }));
+    mapChart.setOption({
+      ...base,
+      tooltip: { trigger: 'item', formatter: (p) => (countries.has(p.name) ? describe(p.name) : '') },
+      visualMap: [visual(0, 0, true), visual(1, 2, false)],
+      geo: {
+        map: 'latwin-region', roam: false, aspectScale: 0.92,
+        top: 10, bottom: 10, left: 250, right: 10,
+        // States with a value get its colour; the outline keeps those near 0 (white) visible.
+        itemStyle: { areaColor: kNoValueGrey, borderColor: '#8a8a8a', borderWidth: 0.5 },
+        emphasis: { itemStyle: { borderColor: '#222', borderWidth: 1.2 }, label: { show: false } },
+        select: { disabled: true },
+        label: { show: false },
+        regions: contextRegions,
+      },
+      series: [
+        {
+          type: 'map', geoIndex: 0, name: outcome,
+          data: doc.countries.map((c) => ({ name: c.iso3, value: values.get(c.iso3) })),
+        },
+        {
+          type: 'scatter', coordinateSystem: 'geo', name: 'small states', symbolSize: 11, z: 5,
+          itemStyle: { borderColor: '#333333', borderWidth: 1 },
+          data: markerCountries.map((c) => ({ name: c.iso3, value: [c.longitude, c.latitude, values.get(c.iso3)] })),
+        },
+      ],
+    }, { notMerge: true });
+  }
+
+  // ---- spending by instrument
+
+  function drawSpending(container) {
+    const instruments = [];
+    for (const s of doc.strategies) {
+      for (const name of Object.keys(s.spending_usd_per_year)) {
+        if (!instruments.includes(name)) instruments.push(name);
+      }
+    }
+    container.style.height = (110 + 44 * strategies.length) + 'px';
+    const chart = makeChart(container);
+    const kInstrumentColours = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948',
+      '#e15759', '#9c755f', '#bab0ac', '#ff9da7'];
+    const billions = (x) => (x === 0 ? '0' : (x / 1e9).toFixed(x >= 1e10 ? 0 : x >= 1e9 ? 1 : 2));
+    chart.setOption({
+      ...base,
+      color: kInstrumentColours,
+      legend: { top: 0, left: 190, textStyle: { fontSize: 12 } },
+      grid: { left: 190, right: 40, top: 54, bottom: 40 },
+      tooltip: {
+        trigger: 'axis', axisPointer: { type: 'shadow' },
+        formatter: (items) => {
+          const idx = items[0].dataIndex;
+          return `<b>${escapeHtml(strategies[idx])}</b>: $${billions(doc.strategies[idx].total_usd_per_year)} billion a year<br>` +
+            items.filter((i) => i.value > 0).map((i) => `${escapeHtml(i.seriesName)}: $${billions(i.value)} billion`).join('<br>');
+        },
+      },
+      xAxis: {
+        type: 'value', name: 'U.S. dollars a year, billions', nameLocation: 'middle', nameGap: 28,
+        axisLabel: { formatter: (v) => billions(v) },
+      },
+      yAxis: {
+        type: 'category', data: strategies.map((_, idx) => label(idx)), inverse: true,
+        axisLabel: { fontSize: 13 }, axisTick: { show: false },
+      },
+      series: instruments.map((name) => ({
+        name: name.replace(/_/g, ' '), type: 'bar', stack: 'spending', barWidth: 22,
+        data: doc.strategies.map((s) => s.spending_usd_per_year[name] || 0),
+      })),
+    });
+  }
+
+  // ---- start
+
+  const byKind = (kind) => containers.filter((c) => c.getAttribute('data-chart') === kind);
+  byKind('distribution').forEach((c) => guarded('index chart', () => drawDistribution(c)));
+  guarded('fan charts', () => drawFans(byKind('fan')));
+  byKind('map').forEach((c) => guarded('map', () => drawMap(c)));
+  byKind('spending').forEach((c) => guarded('spending chart', () => drawSpending(c)));
+
+  // Charts follow the page's width, on screen and when printed.
+  let resizeTimer = null;
+  window.addEventListener('resize', () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => charts.forEach((chart) => chart.resize()), 100);
+  });
+  window.addEventListener('beforeprint', () => charts.forEach((chart) => chart.resize()));
+  window.addEventListener('afterprint', () => charts.forEach((chart) => chart.resize()));
+})();
