@@ -37,6 +37,7 @@ fuzz: deps
 
 bench: release
 	./build/release/bench/latwin_bench
+	./build/release/bench/latwin_bench_compare
 
 # Rebuilds data/ from the raw public data in ../shared/data/raw (or $LATWIN_RAW_DATA).
 data:

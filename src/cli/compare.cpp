@@ -28,6 +28,7 @@
 #include "policy/strategy.hpp"
 #include "report/html_report.hpp"
 #include "store/store.hpp"
+#include "study/comparison_run.hpp"
 
 namespace latwin::cli {
 
@@ -129,32 +130,6 @@ std::string hash_data(const std::string& data_dir, std::vector<store::InputFile>
     inputs.push_back({"data", name, path.string(), hash, ""});
   }
   return sha256_hex(all);
-}
-
-// Where each outcome's values sit among the run's saved slots.
-struct OutcomeSlots {
-  std::vector<std::size_t> outcomes;   // index, then components (scalars)
-  std::vector<std::size_t> countries;  // the by-country variable, one per country
-};
-
-OutcomeSlots find_slots(const engine::Plan& plan, const engine::RunLayout& layout,
-                        const std::vector<std::string>& outcome_names,
-                        const std::string& by_country, const std::vector<std::string>& countries) {
-  auto position = [&](std::uint32_t slot) {
-    auto it = std::find(layout.save_slots.begin(), layout.save_slots.end(), slot);
-    return static_cast<std::size_t>(it - layout.save_slots.begin());
-  };
-  OutcomeSlots slots;
-  for (const auto& name : outcome_names) {
-    slots.outcomes.push_back(position(plan.variables[*plan.find_variable(name)].first_slot));
-  }
-  const engine::Variable& var = plan.variables[*plan.find_variable(by_country)];
-  for (const auto& iso3 : countries) {
-    for (std::uint32_t e = 0; e < var.element_count; ++e) {
-      if (plan.element_name(var, e) == iso3) slots.countries.push_back(position(var.first_slot + e));
-    }
-  }
-  return slots;
 }
 
 void write_atomically(const std::filesystem::path& path, const std::string& content) {
@@ -269,23 +244,6 @@ int run_compare(const CompareOptions& options, const std::vector<std::string>& c
   if (!compiled.ok()) return kExitFailure;
   const engine::Plan& plan = *compiled.plan;
 
-  // What to compare on.
-  if (!plan.find_variable(options.index)) {
-    throw ModelError(fmt::format("{}: the model has no variable '{}' to compare strategies on "
-                                 "(--index)", model_dir, options.index));
-  }
-  std::vector<std::string> components;
-  for (const auto& var : plan.variables) {
-    if (!var.hidden && var.name.starts_with(options.components_prefix) && var.dims.empty()) {
-      components.push_back(var.name);
-    }
-  }
-  auto by_country = plan.find_variable(options.by_country);
-  if (!by_country || plan.variables[*by_country].dims.size() != 1) {
-    throw ModelError(fmt::format("{}: the model has no per-country variable '{}' (--by-country)",
-                                 model_dir, options.by_country));
-  }
-
   // The scenario and the strategies, checked against the model before anything runs.
   policy::ModelInterface model = policy::describe_model(plan, &data->panel());
   policy::Scenario scenario =
@@ -307,62 +265,32 @@ int run_compare(const CompareOptions& options, const std::vector<std::string>& c
                                  fmt::join(seen, ", ")));
   }
 
-  // One ensemble per strategy, on the same members: the same seed gives every strategy the
-  // same parameter draws and the same random shocks (draws are keyed by member, variable,
-  // element and step, never by what the strategy spends).
-  std::vector<std::string> countries = plan.dimensions[plan.variables[*by_country].dims[0]].elements;
-  std::vector<std::string> outcome_names = {options.index};
-  outcome_names.insert(outcome_names.end(), components.begin(), components.end());
-  std::vector<std::string> save = outcome_names;
-  save.push_back(options.by_country);
-
+  study::ComparisonRequest request;
+  request.plan = compiled.plan;
+  request.scenario = &scenario;
+  for (const auto& strategy : strategies) request.strategies.push_back(&strategy);
+  request.seed = options.seed;
+  request.members = options.members;
+  request.threads = options.threads;
+  request.index = options.index;
+  request.components_prefix = options.components_prefix;
+  request.by_country = options.by_country;
   ProgressLine progress(strategies.size() * options.members,
                         !options.quiet && ::isatty(STDERR_FILENO) != 0, "");
-  std::vector<analysis::StrategySamples> samples;
-  std::uint64_t diagnostics = 0;
-  std::string first_diagnostic;
-  std::vector<double> years;
-  for (std::size_t s = 0; s < strategies.size(); ++s) {
-    const policy::Strategy& strategy = strategies[s];
-    engine::RunSpec spec;
-    spec.seed = options.seed;
-    spec.members = options.members;
-    spec.threads = options.threads;
-    spec.stop = scenario.horizon;
-    spec.save = save;
-    spec.overrides = scenario.overrides;
-    spec.inputs = strategy.inputs();
-    spec.inputs.scenario = scenario.series;
-    engine::TrajectoryCollector collector;
-    progress.set_label(fmt::format("strategy {}/{} {}: members", s + 1, strategies.size(), strategy.name));
-    const std::uint64_t offset = s * options.members;
-    engine::RunReport report = engine::run_ensemble(
-        compiled.plan, spec, {&collector},
-        [&](std::uint64_t done) { progress.update(offset + done); });
-    diagnostics += report.diagnostic_count;
-    if (first_diagnostic.empty() && !report.diagnostics.empty()) {
-      first_diagnostic = fmt::format("{}: {}", strategy.name, engine::describe(report.diagnostics.front()));
+  std::size_t shown = strategies.size();
+  study::ComparisonRun run = study::run_comparison(request, [&](std::size_t s, std::uint64_t done) {
+    if (s != shown) {
+      shown = s;
+      progress.set_label(fmt::format("strategy {}/{} {}: members", s + 1, strategies.size(),
+                                     strategies[s].name));
     }
-    const engine::RunLayout& layout = collector.layout();
-    years = layout.save_times;
-    OutcomeSlots slots = find_slots(plan, layout, outcome_names, options.by_country, countries);
-    analysis::StrategySamples sample;
-    sample.name = strategy.name;
-    for (std::size_t slot : slots.outcomes) {
-      std::vector<std::vector<double>> by_year(years.size(), std::vector<double>(options.members));
-      for (std::size_t t = 0; t < years.size(); ++t) {
-        for (std::uint64_t m = 0; m < options.members; ++m) by_year[t][m] = collector.at(slot, t, m);
-      }
-      sample.outcomes.push_back(std::move(by_year));
-    }
-    for (std::size_t slot : slots.countries) {
-      std::vector<double> values(options.members);
-      for (std::uint64_t m = 0; m < options.members; ++m) values[m] = collector.at(slot, years.size() - 1, m);
-      sample.countries.push_back(std::move(values));
-    }
-    samples.push_back(std::move(sample));
-  }
+    progress.update(s * options.members + done);
+  });
   progress.finish();
+  const std::vector<std::string>& components = run.components;
+  const std::vector<std::string>& countries = run.countries;
+  const std::vector<double>& years = run.years;
+  const auto by_country = plan.find_variable(options.by_country);
 
   // The document.
   std::vector<store::InputFile> inputs;
@@ -447,7 +375,7 @@ int run_compare(const CompareOptions& options, const std::vector<std::string>& c
     setup.countries.push_back(std::move(info));
   }
   setup.reference = reference;
-  analysis::Comparison comparison = analysis::compare_strategies(setup, samples);
+  analysis::Comparison comparison = analysis::compare_strategies(setup, run.samples);
   const Json& doc = comparison.document;
   std::string document_text = doc.dump(1);
 
@@ -492,9 +420,9 @@ int run_compare(const CompareOptions& options, const std::vector<std::string>& c
 
   print_summary(doc, component_labels);
   double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-  if (diagnostics > 0) {
-    fmt::print(stderr, "warning: {} numerical problems were recorded (first: {})\n", diagnostics,
-               first_diagnostic);
+  if (run.diagnostics > 0) {
+    fmt::print(stderr, "warning: {} numerical problems were recorded (first: {})\n",
+               run.diagnostics, run.first_diagnostic);
   }
   fmt::print("\n{} strategies x {} members in {:.1f} s. Written: {}/compare.json, compare.csv, "
              "summaries.csv\n",
