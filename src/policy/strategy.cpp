@@ -79,6 +79,7 @@ class StrategyReader {
     for (const auto& rule : rules) read_rule(rule, s);
     if (rules.size() == 0) s.summary.push_back("No U.S. spending or pressure on any instrument.");
     check_budget(s, root["budget"]);
+    if (rules.size() > kRulesSummarisedOneByOne) summarise_by_instrument(s);
     return s;
   }
 
@@ -230,6 +231,36 @@ class StrategyReader {
       }
     }
     s.summary.push_back(describe_rule(rule, name, *amount, path, scale, countries, split, first, last));
+  }
+
+  // A long, usually generated, list of per-country rules reads better as one line per
+  // instrument.
+  static constexpr std::size_t kRulesSummarisedOneByOne = 20;
+
+  void summarise_by_instrument(Strategy& s) {
+    s.summary.clear();
+    const double years = s.horizon - s.start + 1;
+    for (const auto& item : model_.instruments) {
+      double total = 0, high = 0;
+      std::vector<std::string> countries;
+      for (const auto& [key, series] : s.levels) {
+        if (key.first != item.name) continue;
+        double sum = 0;
+        for (double v : series.values) sum += v;
+        if (sum == 0) continue;
+        countries.push_back(key.second);
+        total += sum / years;
+        for (double v : series.values) high = std::max(high, v);
+      }
+      if (countries.empty()) continue;
+      std::string where = countries.size() <= 6 ? fmt::format("{}", fmt::join(countries, ", "))
+                                                : fmt::format("{} countries", countries.size());
+      s.summary.push_back(item.intensity
+                              ? fmt::format("{}: up to intensity {:g} in {}.", item.name, high, where)
+                              : fmt::format("{}: {} a year on average, over {}.", item.name,
+                                            format_usd(total), where));
+    }
+    s.summary.push_back("Country-by-country amounts are in the strategy file.");
   }
 
   std::pair<int, int> read_years(const YAML::Node& node, const Strategy& s) {
