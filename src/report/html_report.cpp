@@ -307,6 +307,21 @@ std::string script_json(const json& value) {
   return out;
 }
 
+// The command, each word kept on one line: a browser would otherwise break "--seed" after
+// its first hyphen. Copying it gives the command back unchanged.
+std::string command_html(std::string_view command) {
+  std::string out;
+  std::size_t start = 0;
+  while (start <= command.size()) {
+    const std::size_t space = std::min(command.find(' ', start), command.size());
+    const std::string_view word = command.substr(start, space - start);
+    if (!word.empty()) out += fmt::format("<span class=\"word\">{}</span>", escape(word));
+    if (space < command.size()) out += ' ';
+    start = space + 1;
+  }
+  return out;
+}
+
 // A year, a count or a seed as written in the document: 2040, not 2040.0.
 std::string whole(const json& value) {
   if (value.is_number_float()) {
@@ -669,7 +684,8 @@ void write_provenance_section(Out out, const json& doc) {
                  "scenario and strategy files (the hashes above), gives the same numbers at any "
                  "number of threads:</p>\n<pre><code>{}</code></pre>\n</section>\n",
                  whole(doc.at("seed")), whole(doc.at("members")), whole(doc.at("threads")),
-                 text(doc.at("created")), text(doc.at("latwin_version")), text(doc.at("command")));
+                 text(doc.at("created")), text(doc.at("latwin_version")),
+                 command_html(doc.at("command").get<std::string>()));
 }
 
 void write_glossary(Out out) {
