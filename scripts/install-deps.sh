@@ -11,6 +11,10 @@ packages=(
   # libraries
   libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libtbb-dev librandom123-dev
   libyaml-cpp-dev libsqlite3-dev libssl-dev
+  # optimisation (CMA-ES, differential evolution, NSGA-II)
+  libpagmo-dev
+  # global sensitivity designs (Sobol sequences)
+  libboost-dev
   # the results store's own shell, for analysts who query runs with SQL
   sqlite3
   # tests and benchmarks

@@ -31,9 +31,11 @@ Command add_data_command(CLI::App& app);
 // latwin runs list | show | export | delete: the results store (runs.cpp).
 Command add_runs_command(CLI::App& app);
 // latwin compare: strategies under a scenario, on common random numbers (compare.cpp).
-Command add_compare_command(CLI::App& app, std::vector<std::string> command_line);
+Command add_compare_command(CLI::App& app);
 // latwin report: the HTML report of a stored run or a compare.json (report.cpp).
 Command add_report_command(CLI::App& app);
+// latwin optimize: the best allocation of a budget, as a strategy file (optimize.cpp).
+Command add_optimize_command(CLI::App& app);
 
 // ---- Shared by the commands (common.cpp) ----
 

@@ -225,7 +225,7 @@ void print_summary(const Json& doc, const std::vector<std::string>& component_la
   fmt::print("\n{}\n", doc["answer"].get<std::string>());
 }
 
-int run_compare(const CompareOptions& options, const std::vector<std::string>& command_line) {
+int run_compare(const CompareOptions& options) {
   const Clock::time_point started = Clock::now();
   if (options.members == 0) throw InputError("--members must be at least 1");
 
@@ -243,6 +243,14 @@ int run_compare(const CompareOptions& options, const std::vector<std::string>& c
   print_diagnostics(compiled);
   if (!compiled.ok()) return kExitFailure;
   const engine::Plan& plan = *compiled.plan;
+
+  // The store is opened before the long part, so a wrong --store fails at once.
+  std::unique_ptr<store::Store> store;
+  if (!options.no_store) {
+    store = std::make_unique<store::Store>(options.store.empty()
+                                               ? store::default_store_path()
+                                               : std::filesystem::path(options.store));
+  }
 
   // The scenario and the strategies, checked against the model before anything runs.
   policy::ModelInterface model = policy::describe_model(plan, &data->panel());
@@ -298,8 +306,8 @@ int run_compare(const CompareOptions& options, const std::vector<std::string>& c
   inputs = model_files.files;
   std::string data_hash = hash_data(data_dir, inputs);
 
-  std::vector<std::string> canonical = {"latwin", "compare", "--model", model_dir, "--scenario",
-                                        scenario.path};
+  std::vector<std::string> canonical = {"latwin",   "compare",    "--model",    model_dir,
+                                        "--data",   data_dir,     "--scenario", scenario.path};
   for (const auto& strategy : strategies) {
     canonical.push_back("--strategy");
     canonical.push_back(strategy.path);
@@ -323,7 +331,6 @@ int run_compare(const CompareOptions& options, const std::vector<std::string>& c
   h["model"] = Json{{"path", model_dir}, {"sha256", model_files.sha256},
                     {"start", model.start}, {"stop", scenario.horizon}};
   h["data"] = Json{{"path", data_dir}, {"sha256", data_hash}};
-  std::string scenario_text = scenario.text;
   h["scenario"] = Json{{"name", scenario.name}, {"description", scenario.description},
                        {"path", scenario.path}, {"sha256", sha256_hex(scenario.text)},
                        {"summary", scenario.summary}};
@@ -366,9 +373,10 @@ int run_compare(const CompareOptions& options, const std::vector<std::string>& c
     const auto& table = data->panel().countries();
     info.name = table.field(iso3, "name").value_or(iso3);
     info.subregion = table.field(iso3, "subregion").value_or("");
+    // data check has validated the coordinates; a country without them sits at 0, 0.
     auto coordinate = [&](const char* column) {
       auto text = table.field(iso3, column);
-      return text && !text->empty() ? std::stod(*text) : 0.0;
+      return text ? std::strtod(text->c_str(), nullptr) : 0.0;
     };
     info.latitude = coordinate("latitude");
     info.longitude = coordinate("longitude");
@@ -395,9 +403,12 @@ int run_compare(const CompareOptions& options, const std::vector<std::string>& c
   if (!options.no_store) {
     store::RunRecord record;
     record.kind = "compare";
-    record.label = options.label.empty()
-                       ? fmt::format("{}: {}", scenario.name, fmt::join(seen.size() <= 3 ? names : std::vector<std::string>{fmt::format("{} strategies", names.size())}, ", "))
-                       : options.label;
+    record.label = options.label;
+    if (record.label.empty()) {
+      record.label = names.size() <= 3
+                         ? fmt::format("{}: {}", scenario.name, fmt::join(names, ", "))
+                         : fmt::format("{}: {} strategies", scenario.name, names.size());
+    }
     record.command_line = doc["command"];
     record.latwin_version = kVersion;
     record.created = doc["created"];
@@ -411,11 +422,8 @@ int run_compare(const CompareOptions& options, const std::vector<std::string>& c
       record.summaries.push_back({row.strategy, row.variable, row.element, row.year, row.mean,
                                   row.sd, row.p5, row.p25, row.p50, row.p75, row.p95});
     }
-    std::filesystem::path path =
-        options.store.empty() ? store::default_store_path() : std::filesystem::path(options.store);
-    store::Store store(path);
-    run_id = store.save(record);
-    store_path = store.path().string();
+    run_id = store->save(record);
+    store_path = store->path().string();
   }
 
   print_summary(doc, component_labels);
@@ -429,13 +437,12 @@ int run_compare(const CompareOptions& options, const std::vector<std::string>& c
              strategies.size(), options.members, elapsed, out);
   if (run_id > 0) fmt::print("Stored as run {} in {}\n", run_id, store_path);
   if (!report_path.empty()) fmt::print("Report: {}\n", report_path);
-  (void)command_line;
   return kExitOk;
 }
 
 }  // namespace
 
-Command add_compare_command(CLI::App& app, std::vector<std::string> command_line) {
+Command add_compare_command(CLI::App& app) {
   auto options = std::make_shared<CompareOptions>();
   CLI::App* command = app.add_subcommand(
       "compare",
@@ -488,7 +495,7 @@ Command add_compare_command(CLI::App& app, std::vector<std::string> command_line
                       "Per-country variable mapped in the report (each country's contribution)")
       ->capture_default_str();
   command->add_flag("--quiet", options->quiet, "No progress line");
-  return {command, [options, command_line]() { return run_compare(*options, command_line); }};
+  return {command, [options]() { return run_compare(*options); }};
 }
 
 }  // namespace latwin::cli

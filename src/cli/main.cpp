@@ -34,8 +34,8 @@ int main(int argc, char** argv) {
   app.footer("Run 'latwin COMMAND --help' for a command's options.\n");
   std::vector<cli::Command> commands = {
       cli::add_check_command(app), cli::add_run_command(app, command_line),
-      cli::add_compare_command(app, command_line), cli::add_runs_command(app),
-      cli::add_report_command(app),
+      cli::add_compare_command(app), cli::add_runs_command(app),
+      cli::add_report_command(app), cli::add_optimize_command(app),
       cli::add_graph_command(app), cli::add_doc_command(app), cli::add_data_command(app)};
 
   try {

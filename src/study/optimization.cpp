@@ -1,0 +1,298 @@
+#include "study/optimization.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "analysis/statistics.hpp"
+#include "core/error.hpp"
+#include "engine/run/ensemble.hpp"
+
+namespace latwin::study {
+
+namespace {
+
+// Keeps the index at the horizon of every member, in member order.
+class HorizonSink : public engine::RunSink {
+ public:
+  explicit HorizonSink(std::uint64_t members) : values_(members) {}
+  void begin(const engine::Plan&, const engine::RunLayout& layout) override {
+    times_ = layout.save_times.size();
+  }
+  void batch(const engine::BatchResult& result) override {
+    for (std::uint32_t lane = 0; lane < result.lanes; ++lane) {
+      values_[result.first_member + lane] = result.values[(times_ - 1) * result.lanes + lane];
+    }
+  }
+  std::vector<double> take() { return std::move(values_); }
+
+ private:
+  std::vector<double> values_;
+  std::size_t times_ = 0;
+};
+
+std::vector<std::pair<int, int>> phase_years(int start, int horizon, int phases) {
+  std::vector<std::pair<int, int>> out;
+  const int years = horizon - start + 1;
+  for (int p = 0; p < phases; ++p) {
+    int first = start + years * p / phases;
+    int last = start + years * (p + 1) / phases - 1;
+    out.emplace_back(first, last);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<DecisionUnit> decision_units(const OptimizationRequest& request) {
+  const policy::Scenario& scenario = *request.scenario;
+  if (request.phases < 1 || request.phases > scenario.horizon - scenario.start + 1) {
+    throw InputError(fmt::format("--phases {}: must be from 1 to the number of years ({})",
+                                 request.phases, scenario.horizon - scenario.start + 1));
+  }
+  std::vector<DecisionUnit> units;
+  for (const auto& [first, last] : phase_years(scenario.start, scenario.horizon, request.phases)) {
+    for (const auto& instrument : request.instruments) {
+      for (const auto& [group, countries] : request.groups) {
+        DecisionUnit unit{instrument, group, {}, first, last};
+        for (const auto& iso3 : countries) {
+          if (!request.constraints || request.constraints->allows(instrument, iso3)) {
+            unit.countries.push_back(iso3);
+          }
+        }
+        if (!unit.countries.empty()) units.push_back(std::move(unit));
+      }
+    }
+  }
+  if (units.empty()) throw InputError("nothing to optimise: the constraints forbid every instrument everywhere");
+  return units;
+}
+
+std::map<std::pair<std::string, std::string>, engine::Series> levels_for(
+    const OptimizationRequest& request, const std::vector<DecisionUnit>& units,
+    const std::vector<double>& x) {
+  const policy::Scenario& scenario = *request.scenario;
+  const policy::ModelInterface& model = *request.model;
+  std::map<std::pair<std::string, std::string>, engine::Series> levels;
+  auto series_for = [&](const std::string& instrument, const std::string& iso3) -> engine::Series& {
+    engine::Series& series = levels[{instrument, iso3}];
+    if (series.values.empty()) {
+      series.first_year = scenario.start;
+      series.values.assign(static_cast<std::size_t>(scenario.horizon - scenario.start + 1), 0.0);
+    }
+    return series;
+  };
+  // Pressure as the base strategy sets it.
+  if (request.base) {
+    for (const auto& [key, series] : request.base->levels) {
+      const policy::Instrument* item = model.instrument(key.first);
+      if (item && item->intensity) levels[key] = series;
+    }
+  }
+  // Money: phase by phase, cells (unit, country) weighted by the unit's weight times the
+  // country's share of the unit's population, then water-filled under the country caps.
+  for (const auto& [first, last] : phase_years(scenario.start, scenario.horizon, request.phases)) {
+    struct Cell {
+      std::size_t unit;
+      std::string iso3;
+      double weight;
+    };
+    std::vector<Cell> cells;
+    for (std::size_t u = 0; u < units.size(); ++u) {
+      if (units[u].first_year != first) continue;
+      double people = 0;
+      for (const auto& iso3 : units[u].countries) people += model.population.count(iso3) ? model.population.at(iso3) : 0;
+      for (const auto& iso3 : units[u].countries) {
+        double share = people > 0 && model.population.count(iso3)
+                           ? model.population.at(iso3) / people
+                           : 1.0 / static_cast<double>(units[u].countries.size());
+        cells.push_back({u, iso3, x[u] * share});
+      }
+    }
+    std::vector<double> spend(cells.size(), 0.0);
+    std::map<std::string, bool> capped;
+    double left = request.budget;
+    for (std::size_t round = 0; round <= cells.size() && left > 1e-9; ++round) {
+      double total = 0;
+      std::size_t open = 0;
+      for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (capped[cells[i].iso3]) continue;
+        total += cells[i].weight;
+        ++open;
+      }
+      if (open == 0) break;
+      std::map<std::string, double> proposed;
+      for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (capped[cells[i].iso3]) continue;
+        spend[i] = total > 0 ? left * cells[i].weight / total : left / static_cast<double>(open);
+        proposed[cells[i].iso3] += spend[i];
+      }
+      std::map<std::string, double> fixed;
+      for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (capped[cells[i].iso3]) fixed[cells[i].iso3] += spend[i];
+      }
+      bool changed = false;
+      for (const auto& [iso3, amount] : proposed) {
+        double cap = request.constraints ? request.constraints->cap(model, iso3) : INFINITY;
+        if (amount > cap) {
+          for (std::size_t i = 0; i < cells.size(); ++i) {
+            if (cells[i].iso3 == iso3) spend[i] *= cap / amount;
+          }
+          capped[iso3] = true;
+          changed = true;
+        }
+      }
+      if (!changed) break;
+      left = request.budget;
+      for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (capped[cells[i].iso3]) left -= spend[i];
+      }
+    }
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      engine::Series& series = series_for(units[cells[i].unit].instrument, cells[i].iso3);
+      for (int year = first; year <= last; ++year) {
+        series.values[static_cast<std::size_t>(year - scenario.start)] += spend[i];
+      }
+    }
+  }
+  return levels;
+}
+
+std::vector<double> index_at_horizon(
+    const OptimizationRequest& request,
+    const std::map<std::pair<std::string, std::string>, engine::Series>& levels) {
+  engine::RunSpec spec;
+  spec.seed = request.seed;
+  spec.members = request.members;
+  spec.threads = request.threads;
+  spec.stop = request.scenario->horizon;
+  spec.save = {request.index};
+  spec.overrides = request.scenario->overrides;
+  for (const auto& [key, series] : levels) spec.inputs.allocations[key] = series;
+  spec.inputs.scenario = request.scenario->series;
+  HorizonSink sink(request.members);
+  engine::run_ensemble(request.plan, spec, {&sink});
+  return sink.take();
+}
+
+double objective_value(const OptimizationRequest& request, const std::vector<double>& index) {
+  switch (request.objective) {
+    case ObjectiveKind::kExpected: {
+      double sum = 0;
+      for (double v : index) sum += v;
+      return sum / static_cast<double>(index.size());
+    }
+    case ObjectiveKind::kCvar: {
+      // The mean of the worst alpha share of members: what the strategy gives when things go
+      // badly (conditional value at risk, Rockafellar and Uryasev 2000).
+      std::vector<double> sorted = index;
+      std::sort(sorted.begin(), sorted.end());
+      auto count = std::max<std::size_t>(
+          1, static_cast<std::size_t>(std::floor(request.cvar_alpha * static_cast<double>(sorted.size()))));
+      double sum = 0;
+      for (std::size_t i = 0; i < count; ++i) sum += sorted[i];
+      return sum / static_cast<double>(count);
+    }
+    case ObjectiveKind::kRegret: {
+      // Minus the expected regret against the candidate and the reference strategies,
+      // member by member (the candidate's shortfall from the best of them).
+      double regret = 0;
+      for (std::size_t m = 0; m < index.size(); ++m) {
+        double best = index[m];
+        for (const auto& other : request.regret_against) best = std::max(best, other[m]);
+        regret += best - index[m];
+      }
+      return -regret / static_cast<double>(index.size());
+    }
+  }
+  return NAN;
+}
+
+OptimizationOutcome optimize(const OptimizationRequest& request,
+                             const std::function<void(const analysis::OptimizerStep&)>& progress) {
+  OptimizationOutcome outcome;
+  outcome.units = decision_units(request);
+  auto objective = [&](const std::vector<double>& x) {
+    return objective_value(request, index_at_horizon(request, levels_for(request, outcome.units, x)));
+  };
+  // A starting point from a strategy: each unit's weight is what the strategy spends on its
+  // instrument in its countries during its phase, as a share of the budget.
+  std::vector<double> start;
+  if (request.start) {
+    for (const auto& unit : outcome.units) {
+      double spent = 0;
+      for (const auto& iso3 : unit.countries) {
+        auto it = request.start->levels.find({unit.instrument, iso3});
+        if (it == request.start->levels.end()) continue;
+        for (int year = unit.first_year; year <= unit.last_year; ++year) {
+          spent += it->second.values[static_cast<std::size_t>(year - request.scenario->start)];
+        }
+      }
+      spent /= unit.last_year - unit.first_year + 1;
+      start.push_back(std::clamp(spent / request.budget, 0.0, 1.0));
+    }
+  }
+  outcome.result =
+      analysis::maximise(outcome.units.size(), objective, request.optimizer, progress, start);
+  outcome.levels = levels_for(request, outcome.units, outcome.result.best_x);
+  for (const auto& unit : outcome.units) {
+    double total = 0;
+    for (const auto& iso3 : unit.countries) {
+      const engine::Series& series = outcome.levels.at({unit.instrument, iso3});
+      total += series.values[static_cast<std::size_t>(unit.first_year - request.scenario->start)];
+    }
+    outcome.unit_spending.push_back(total);
+  }
+  return outcome;
+}
+
+std::string strategy_yaml(const OptimizationRequest& request, const OptimizationOutcome& outcome,
+                          const std::string& name, const std::string& description) {
+  const policy::Scenario& scenario = *request.scenario;
+  std::string text = fmt::format(
+      "# Generated by latwin optimize: edit freely, or run it with latwin compare.\n"
+      "name: {}\ndescription: >-\n  {}\nbudget: {:.10g}\nrules:\n",
+      name, description, request.budget * (1 + 1e-9));
+  for (const auto& [key, series] : outcome.levels) {
+    const policy::Instrument* item = request.model->instrument(key.first);
+    if (!item) continue;
+    if (item->intensity) {
+      bool constant = std::all_of(series.values.begin(), series.values.end(),
+                                  [&](double v) { return v == series.values.front(); });
+      if (constant && series.values.front() == 0) continue;
+      if (constant) {
+        text += fmt::format("  - {{instrument: {}, countries: {}, intensity: {:.10g}}}\n", key.first,
+                            key.second, series.values.front());
+      } else {
+        std::string path;
+        for (std::size_t i = 0; i < series.values.size(); ++i) {
+          if (i > 0 && series.values[i] == series.values[i - 1]) continue;
+          // A step: hold the previous value to the year before, then jump.
+          if (i > 0) path += fmt::format("{}: {:.10g}, ", series.first_year + static_cast<int>(i) - 1, series.values[i - 1]);
+          path += fmt::format("{}: {:.10g}, ", series.first_year + static_cast<int>(i), series.values[i]);
+        }
+        path.resize(path.size() - 2);
+        text += fmt::format("  - {{instrument: {}, countries: {}, intensity: {{{}}}}}\n", key.first,
+                            key.second, path);
+      }
+      continue;
+    }
+    // Money: one rule per phase with spending.
+    std::size_t i = 0;
+    while (i < series.values.size()) {
+      std::size_t j = i;
+      while (j + 1 < series.values.size() && series.values[j + 1] == series.values[i]) ++j;
+      if (series.values[i] > 0) {
+        int first = scenario.start + static_cast<int>(i), last = scenario.start + static_cast<int>(j);
+        text += fmt::format("  - {{instrument: {}, countries: {}, years: {}-{}, usd: {:.10g}}}\n",
+                            key.first, key.second, first, last, series.values[i]);
+      }
+      i = j + 1;
+    }
+  }
+  return text;
+}
+
+}  // namespace latwin::study

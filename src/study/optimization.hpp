@@ -1,0 +1,91 @@
+#pragma once
+// Finds the allocation of a budget that serves the index best (latwin optimize): the
+// decision variables are spending weights per (instrument, group of countries, phase), the
+// budget is always spent in full (up to the countries' caps), and each candidate is
+// evaluated as an ensemble on the same members (common random numbers across candidates, so
+// the optimiser compares strategies, not luck). Pressure instruments are kept as the base
+// strategy sets them.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analysis/optimizer.hpp"
+#include "engine/compile/plan.hpp"
+#include "policy/constraints.hpp"
+#include "policy/model_interface.hpp"
+#include "policy/scenario.hpp"
+#include "policy/strategy.hpp"
+
+namespace latwin::study {
+
+enum class ObjectiveKind { kExpected, kCvar, kRegret };
+
+struct DecisionUnit {
+  std::string instrument;
+  std::string group;                   // e.g. "Andean" or "COL"
+  std::vector<std::string> countries;  // those the instrument may reach
+  int first_year = 0, last_year = 0;   // the phase
+};
+
+struct OptimizationRequest {
+  std::shared_ptr<const engine::Plan> plan;
+  const policy::ModelInterface* model = nullptr;
+  const policy::Scenario* scenario = nullptr;
+  const policy::Strategy* base = nullptr;  // its pressure instruments are kept
+  const policy::Constraints* constraints = nullptr;
+  const policy::Strategy* start = nullptr;  // optional: its money mix seeds the search
+  double budget = 0;                            // USD per year
+  std::vector<std::string> instruments;         // money instruments to allocate
+  std::vector<std::pair<std::string, std::vector<std::string>>> groups;  // name -> countries
+  int phases = 1;
+  ObjectiveKind objective = ObjectiveKind::kExpected;
+  double cvar_alpha = 0.1;                      // the worst share of members, for kCvar
+  std::vector<std::vector<double>> regret_against;  // [strategy][member] index at the horizon
+  std::string index = "latin_win_index";
+  std::uint64_t members = 200;
+  std::uint64_t seed = 1;
+  int threads = 0;
+  analysis::OptimizerOptions optimizer;
+};
+
+struct OptimizationOutcome {
+  std::vector<DecisionUnit> units;
+  analysis::OptimizerResult result;
+  std::map<std::pair<std::string, std::string>, engine::Series> levels;  // the best strategy's
+  std::vector<double> unit_spending;  // USD per year per unit, at the best point
+};
+
+// The decision units of a request (instrument x group x phase), leaving out countries the
+// constraints forbid for an instrument and units left with no country.
+std::vector<DecisionUnit> decision_units(const OptimizationRequest& request);
+
+// Levels of every (instrument, country) by year for decision vector x in [0, 1]^units: per
+// phase, the budget is shared between units by weight (analysis::allocate_budget), each
+// unit's share split among its countries by population, and no country above its cap
+// (what a capped country cannot take goes to the others in proportion). Pressure levels
+// come from the base strategy.
+std::map<std::pair<std::string, std::string>, engine::Series> levels_for(
+    const OptimizationRequest& request, const std::vector<DecisionUnit>& units,
+    const std::vector<double>& x);
+
+// The index at the horizon, per member, of a strategy given as levels.
+std::vector<double> index_at_horizon(
+    const OptimizationRequest& request,
+    const std::map<std::pair<std::string, std::string>, engine::Series>& levels);
+
+// The objective's value (higher is better) from a candidate's index per member.
+double objective_value(const OptimizationRequest& request, const std::vector<double>& index);
+
+OptimizationOutcome optimize(const OptimizationRequest& request,
+                             const std::function<void(const analysis::OptimizerStep&)>& progress = {});
+
+// The optimised strategy as a strategy file (docs/strategies-and-scenarios.md), which
+// latwin compare reads back: one rule per (instrument, country, phase), and the base
+// strategy's pressure.
+std::string strategy_yaml(const OptimizationRequest& request, const OptimizationOutcome& outcome,
+                          const std::string& name, const std::string& description);
+
+}  // namespace latwin::study
