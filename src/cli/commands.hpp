@@ -36,6 +36,8 @@ Command add_compare_command(CLI::App& app);
 Command add_report_command(CLI::App& app);
 // latwin optimize: the best allocation of a budget, as a strategy file (optimize.cpp).
 Command add_optimize_command(CLI::App& app);
+// latwin explore: sensitivity and scenario discovery over the uncertain parameters (explore.cpp).
+Command add_explore_command(CLI::App& app);
 
 // ---- Shared by the commands (common.cpp) ----
 

@@ -2130,6 +2130,7 @@ class Compiler {
       if (info.decl->distribution) {
         var.distribution = lang::print_distribution(*info.decl->distribution);
       }
+      var.param_stream = info.param_stream;
       var.range_low = info.decl->range_low;
       var.range_high = info.decl->range_high;
       var.const_values = info.const_values;

@@ -104,6 +104,9 @@ struct Variable {
   std::string unit;                 // printed form; empty when unknown
   std::string description, source;
   std::string distribution;         // printed form, parameters only
+  // Parameters with a distribution: the random stream of their draws (one uniform per
+  // element), which an experimental design can replace (RunSpec::design).
+  std::optional<std::uint32_t> param_stream;
   std::optional<double> range_low, range_high;
   std::vector<double> const_values;  // consts: one per element
   std::vector<std::uint32_t> depends_on;  // variables its equations read (for graphs)

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <unordered_map>
 
 #include "core/error.hpp"
 #include "engine/lang/source.hpp"
@@ -54,6 +55,10 @@ struct Prepared {
   ErrorPolicy policy = ErrorPolicy::kRecord;
   std::uint64_t seed = 0;
   bool sample = true;
+  std::unordered_map<std::uint32_t, std::uint32_t> design_columns;  // param stream -> factor
+  const double* design_unit = nullptr;  // RunSpec::design.unit, which outlives the run
+  const std::uint64_t* event_members = nullptr;  // RunSpec::design.event_members
+  std::uint64_t design_first_member = 0;
 };
 
 // Whole number of dt in `span`, or nullopt when it is not one (relative tolerance 1e-9).
@@ -238,6 +243,43 @@ Prepared prepare(const Plan& plan, const RunSpec& spec) {
                                  fmt::join(missing, ", ")));
   }
 
+  // A parameter design: each factor an uncertain parameter, one quantile per member.
+  const ParameterDesign& design = spec.design;
+  for (std::size_t f = 0; f < design.factors.size(); ++f) {
+    auto v = plan.find_variable(design.factors[f]);
+    if (!v) throw ModelError(unknown_variable(plan, design.factors[f]));
+    const Variable& var = plan.variables[*v];
+    if (var.role != VarRole::kParam || !var.param_stream) {
+      throw ModelError(fmt::format("design: '{}' is not an uncertain parameter (a param with a "
+                                   "distribution)",
+                                   design.factors[f]));
+    }
+    if (!prep.design_columns.emplace(*var.param_stream, static_cast<std::uint32_t>(f)).second) {
+      throw ModelError(fmt::format("design: '{}' is listed twice", design.factors[f]));
+    }
+  }
+  if (!design.factors.empty()) {
+    if (design.unit.size() != design.factors.size() * spec.members) {
+      throw ModelError(fmt::format("design: {} values for {} members x {} factors",
+                                   design.unit.size(), spec.members, design.factors.size()));
+    }
+    for (double u : design.unit) {
+      if (!(u > 0 && u < 1)) {
+        throw ModelError(fmt::format("design: quantile {} is outside (0, 1)", u));
+      }
+    }
+    prep.design_unit = design.unit.data();
+    prep.design_first_member = spec.first_member;
+  }
+  if (!design.event_members.empty()) {
+    if (design.event_members.size() != spec.members) {
+      throw ModelError(fmt::format("design: {} event members for {} members",
+                                   design.event_members.size(), spec.members));
+    }
+    prep.event_members = design.event_members.data();
+    prep.design_first_member = spec.first_member;
+  }
+
   for (const auto& line : plan.delays) {
     prep.delay_steps.push_back(static_cast<std::uint32_t>(*whole_steps(line.delay_time, s.dt)));
   }
@@ -322,6 +364,14 @@ class BatchRunner {
     ctx_.first_member = first_member;
     ctx_.lookups = plan_.lookups.data();
     ctx_.series = prep_.series.data();
+    ctx_.event_members = prep_.event_members;
+    ctx_.design_first_member = prep_.design_first_member;
+    if (!prep_.design_columns.empty()) {
+      ctx_.design_columns = &prep_.design_columns;
+      ctx_.design_unit = prep_.design_unit;
+      ctx_.design_factors = prep_.design_columns.size();
+      ctx_.design_first_member = prep_.design_first_member;
+    }
     for (std::uint32_t i = 0; i < plan_.constant_count; ++i) {
       fill(plan_.constant_operand(i), plan_.constants[i]);
     }

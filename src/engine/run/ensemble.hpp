@@ -41,6 +41,19 @@ struct ParamOverride {
   double value = 0;
 };
 
+// An experimental design over uncertain parameters (latwin explore): member first_member + i
+// takes, for parameter factors[f], the quantile unit[i * factors.size() + f] (in (0, 1)) of
+// its distribution instead of a random draw; every element of the parameter takes the same
+// quantile. Parameters not listed are drawn as usual.
+// event_members (optional, one per member) makes member first_member + i draw its random
+// events (shocks, elections: every per-step draw) as member event_members[i] would, so that
+// design rows meant to differ only in their parameters also share their luck.
+struct ParameterDesign {
+  std::vector<std::string> factors;
+  std::vector<double> unit;
+  std::vector<std::uint64_t> event_members;
+};
+
 // Everything that defines a run, as a value: print it, store it, replay it.
 struct RunSpec {
   std::uint64_t seed = 1;
@@ -55,6 +68,7 @@ struct RunSpec {
   ErrorPolicy policy = ErrorPolicy::kRecord;
   std::vector<ParamOverride> overrides;
   RunInputs inputs;
+  ParameterDesign design;  // empty: every parameter drawn
 };
 
 // What a run saves: which slots and times, in the order sinks receive them.

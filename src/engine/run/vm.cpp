@@ -99,6 +99,16 @@ void execute(const Instr* begin, const Instr* end, double* operands, std::uint32
       case OpCode::kRandBernoulli:
       case OpCode::kRandPoisson:
       case OpCode::kParamUniform: {
+        if (in->op == OpCode::kParamUniform && ctx.design_columns) {
+          auto column = ctx.design_columns->find(in->imm);
+          if (column != ctx.design_columns->end()) {
+            for (std::uint32_t lane = 0; lane < lanes; ++lane) {
+              std::uint64_t row = ctx.first_member + lane - ctx.design_first_member;
+              dst[lane] = ctx.design_unit[row * ctx.design_factors + column->second];
+            }
+            break;
+          }
+        }
         DrawKey key;
         key.seed = ctx.seed;
         key.stream = in->imm;
@@ -106,6 +116,10 @@ void execute(const Instr* begin, const Instr* end, double* operands, std::uint32
         key.step = in->op == OpCode::kParamUniform ? kParamStep : ctx.step;
         for (std::uint32_t lane = 0; lane < lanes; ++lane) {
           key.member = static_cast<std::uint32_t>(ctx.first_member + lane);
+          if (ctx.event_members && in->op != OpCode::kParamUniform) {
+            key.member = static_cast<std::uint32_t>(
+                ctx.event_members[ctx.first_member + lane - ctx.design_first_member]);
+          }
           UniformStream stream(key);
           switch (in->op) {
             case OpCode::kRandNormal:

@@ -1,4 +1,5 @@
 #pragma once
+#include <unordered_map>
 // The batched evaluator: runs a program over all lanes of a batch. Knows nothing of models,
 // only of instructions and operands (plan.hpp).
 #include <cstdint>
@@ -19,6 +20,13 @@ struct ExecContext {
   std::uint32_t step = 0;
   const LookupTable* lookups = nullptr;
   const ResolvedSeries* series = nullptr;
+  // A parameter design (RunSpec::design): parameter stream -> column, and the quantiles of
+  // member design_first_member onwards, design_columns->size() per member.
+  const std::unordered_map<std::uint32_t, std::uint32_t>* design_columns = nullptr;
+  const double* design_unit = nullptr;
+  std::size_t design_factors = 0;
+  std::uint64_t design_first_member = 0;
+  const std::uint64_t* event_members = nullptr;  // per member from design_first_member
 };
 
 // Operands are rows of `width` doubles; lanes [0, lanes) are computed (lanes <= width).

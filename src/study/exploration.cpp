@@ -1,0 +1,67 @@
+#include "study/exploration.hpp"
+
+#include <set>
+
+#include "engine/run/ensemble.hpp"
+
+namespace latwin::study {
+
+namespace {
+
+class HorizonValues : public engine::RunSink {
+ public:
+  explicit HorizonValues(std::size_t members) : values(members) {}
+  void begin(const engine::Plan&, const engine::RunLayout& layout) override {
+    times_ = layout.save_times.size();
+  }
+  void batch(const engine::BatchResult& result) override {
+    for (std::uint32_t lane = 0; lane < result.lanes; ++lane) {
+      values[result.first_member + lane] = result.values[(times_ - 1) * result.lanes + lane];
+    }
+  }
+  std::vector<double> values;
+
+ private:
+  std::size_t times_ = 0;
+};
+
+}  // namespace
+
+std::vector<std::string> uncertain_parameters(const engine::Plan& plan,
+                                              const policy::Scenario& scenario) {
+  std::set<std::string> fixed;
+  for (const auto& over : scenario.overrides) fixed.insert(over.variable);
+  std::vector<std::string> factors;
+  for (const auto& var : plan.variables) {
+    if (var.role == engine::VarRole::kParam && var.param_stream && !fixed.contains(var.name)) {
+      factors.push_back(var.name);
+    }
+  }
+  return factors;
+}
+
+std::vector<double> index_over_design(std::shared_ptr<const engine::Plan> plan,
+                                      const policy::Scenario& scenario,
+                                      const policy::Strategy& strategy,
+                                      const std::vector<std::string>& factors,
+                                      const std::vector<double>& unit,
+                                      const std::vector<std::uint64_t>& event_members,
+                                      const std::string& index, std::uint64_t seed, int threads) {
+  engine::RunSpec spec;
+  spec.seed = seed;
+  spec.members = unit.size() / factors.size();
+  spec.threads = threads;
+  spec.stop = scenario.horizon;
+  spec.save = {index};
+  spec.overrides = scenario.overrides;
+  spec.inputs = strategy.inputs();
+  spec.inputs.scenario = scenario.series;
+  spec.design.factors = factors;
+  spec.design.unit = unit;
+  spec.design.event_members = event_members;
+  HorizonValues sink(spec.members);
+  engine::run_ensemble(plan, spec, {&sink});
+  return sink.values;
+}
+
+}  // namespace latwin::study
