@@ -100,12 +100,29 @@ std::map<std::pair<std::string, std::string>, engine::Series> levels_for(
       double weight;
     };
     std::vector<Cell> cells;
+    // What the starting strategy spends on (instrument, country) in this phase: within a
+    // unit, countries are weighted as it weighted them (so the start is reproduced exactly),
+    // by population where it spends nothing on the unit.
+    auto start_spending = [&](const std::string& instrument, const std::string& iso3) {
+      if (!request.start) return 0.0;
+      auto it = request.start->levels.find({instrument, iso3});
+      if (it == request.start->levels.end()) return 0.0;
+      double sum = 0;
+      for (int year = first; year <= last; ++year) {
+        sum += it->second.values[static_cast<std::size_t>(year - scenario.start)];
+      }
+      return sum;
+    };
     for (std::size_t u = 0; u < units.size(); ++u) {
       if (units[u].first_year != first) continue;
-      double people = 0;
-      for (const auto& iso3 : units[u].countries) people += model.population.count(iso3) ? model.population.at(iso3) : 0;
+      double people = 0, started = 0;
       for (const auto& iso3 : units[u].countries) {
-        double share = people > 0 && model.population.count(iso3)
+        people += model.population.count(iso3) ? model.population.at(iso3) : 0;
+        started += start_spending(units[u].instrument, iso3);
+      }
+      for (const auto& iso3 : units[u].countries) {
+        double share = started > 0 ? start_spending(units[u].instrument, iso3) / started
+                       : people > 0 && model.population.count(iso3)
                            ? model.population.at(iso3) / people
                            : 1.0 / static_cast<double>(units[u].countries.size());
         cells.push_back({u, iso3, x[u] * share});
@@ -210,6 +227,27 @@ double objective_value(const OptimizationRequest& request, const std::vector<dou
   return NAN;
 }
 
+std::vector<double> start_point(const OptimizationRequest& request,
+                                const std::vector<DecisionUnit>& units) {
+  // Each unit's weight is what the strategy spends on its instrument in its countries during
+  // its phase, as a share of the budget.
+  std::vector<double> start;
+  if (!request.start) return start;
+  for (const auto& unit : units) {
+    double spent = 0;
+    for (const auto& iso3 : unit.countries) {
+      auto it = request.start->levels.find({unit.instrument, iso3});
+      if (it == request.start->levels.end()) continue;
+      for (int year = unit.first_year; year <= unit.last_year; ++year) {
+        spent += it->second.values[static_cast<std::size_t>(year - request.scenario->start)];
+      }
+    }
+    spent /= unit.last_year - unit.first_year + 1;
+    start.push_back(std::clamp(spent / request.budget, 0.0, 1.0));
+  }
+  return start;
+}
+
 OptimizationOutcome optimize(const OptimizationRequest& request,
                              const std::function<void(const analysis::OptimizerStep&)>& progress) {
   OptimizationOutcome outcome;
@@ -217,23 +255,7 @@ OptimizationOutcome optimize(const OptimizationRequest& request,
   auto objective = [&](const std::vector<double>& x) {
     return objective_value(request, index_at_horizon(request, levels_for(request, outcome.units, x)));
   };
-  // A starting point from a strategy: each unit's weight is what the strategy spends on its
-  // instrument in its countries during its phase, as a share of the budget.
-  std::vector<double> start;
-  if (request.start) {
-    for (const auto& unit : outcome.units) {
-      double spent = 0;
-      for (const auto& iso3 : unit.countries) {
-        auto it = request.start->levels.find({unit.instrument, iso3});
-        if (it == request.start->levels.end()) continue;
-        for (int year = unit.first_year; year <= unit.last_year; ++year) {
-          spent += it->second.values[static_cast<std::size_t>(year - request.scenario->start)];
-        }
-      }
-      spent /= unit.last_year - unit.first_year + 1;
-      start.push_back(std::clamp(spent / request.budget, 0.0, 1.0));
-    }
-  }
+  std::vector<double> start = start_point(request, outcome.units);
   outcome.result =
       analysis::maximise(outcome.units.size(), objective, request.optimizer, progress, start);
   outcome.levels = levels_for(request, outcome.units, outcome.result.best_x);

@@ -36,7 +36,9 @@ struct OptimizationRequest {
   const policy::Scenario* scenario = nullptr;
   const policy::Strategy* base = nullptr;  // its pressure instruments are kept
   const policy::Constraints* constraints = nullptr;
-  const policy::Strategy* start = nullptr;  // optional: its money mix seeds the search
+  // Optional: its money mix is the first candidate, and its split between the countries of a
+  // unit is kept.
+  const policy::Strategy* start = nullptr;
   double budget = 0;                            // USD per year
   std::vector<std::string> instruments;         // money instruments to allocate
   std::vector<std::pair<std::string, std::vector<std::string>>> groups;  // name -> countries
@@ -63,8 +65,9 @@ struct OptimizationOutcome {
 std::vector<DecisionUnit> decision_units(const OptimizationRequest& request);
 
 // Levels of every (instrument, country) by year for decision vector x in [0, 1]^units: per
-// phase, the budget is shared between units by weight (analysis::allocate_budget), each
-// unit's share split among its countries by population, and no country above its cap
+// phase, the budget is shared between units by weight, each unit's share split among its
+// countries as the starting strategy splits it (by population where it spends nothing on
+// the unit, or without a start), and no country above its cap
 // (what a capped country cannot take goes to the others in proportion). Pressure levels
 // come from the base strategy.
 std::map<std::pair<std::string, std::string>, engine::Series> levels_for(
@@ -78,6 +81,10 @@ std::vector<double> index_at_horizon(
 
 // The objective's value (higher is better) from a candidate's index per member.
 double objective_value(const OptimizationRequest& request, const std::vector<double>& index);
+
+// The decision vector that reproduces request.start (empty without one).
+std::vector<double> start_point(const OptimizationRequest& request,
+                                const std::vector<DecisionUnit>& units);
 
 OptimizationOutcome optimize(const OptimizationRequest& request,
                              const std::function<void(const analysis::OptimizerStep&)>& progress = {});
