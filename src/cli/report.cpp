@@ -52,7 +52,7 @@ int run_report(const ReportOptions& options) {
   } catch (const nlohmann::json::parse_error& e) {
     throw InputError(fmt::format("{}: not valid JSON: {}", what, e.what()));
   }
-  std::string html = report::render_report_html(document);
+  std::string html = report::render_any_report_html(document);
   std::filesystem::path out(options.out);
   if (out.has_parent_path()) create_output_folder(out.parent_path().string());
   AtomicFileWriter writer(out);
@@ -67,7 +67,7 @@ int run_report(const ReportOptions& options) {
 Command add_report_command(CLI::App& app) {
   auto options = std::make_shared<ReportOptions>();
   CLI::App* command = app.add_subcommand(
-      "report", "Write the HTML report of a stored comparison: one file that works offline");
+      "report", "Write the HTML report of a stored run (comparison, exploration or optimisation): one file that works offline");
   command->add_option("id", options->run_id, "Run ID in the results store (latwin runs list)")
       ->type_name("ID");
   command->add_option("--json", options->json_path,

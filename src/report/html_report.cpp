@@ -366,7 +366,8 @@ std::string percent(const json& value) {
 
 std::string usd(double amount) {
   const double magnitude = std::abs(amount);
-  if (magnitude >= 1e9) return fmt::format("${:.2f} billion", amount / 1e9);
+  // 999.8 million shows as $1.00 billion, not "$1000 million".
+  if (magnitude >= 999.5e6) return fmt::format("${:.2f} billion", amount / 1e9);
   if (magnitude >= 1e6) return fmt::format("${:.0f} million", amount / 1e6);
   if (magnitude > 0) return fmt::format("${:.0f}", amount);
   return "$0";
@@ -735,7 +736,451 @@ document.addEventListener('securitypolicyviolation', function (event) {
 });
 )js";
 
+// ---- exploration and optimisation pages (docs/report.md)
+
+// A page other than the comparison: `what` names the document in messages.
+struct Checker {
+  std::string_view what;
+
+  [[noreturn]] void fail(const std::string& message) const {
+    throw InputError(fmt::format("{} document: {} (see docs/report.md)", what, message));
+  }
+  const json& member(const json& object, std::string_view key, const std::string& path) const {
+    if (!object.is_object()) fail(fmt::format("\"{}\" must be an object", path.empty() ? "(document)" : path));
+    const auto found = object.find(key);
+    if (found == object.end()) fail(fmt::format("\"{}\" is missing", join_path(path, key)));
+    return *found;
+  }
+  void string(const json& object, std::string_view key, const std::string& path) const {
+    if (!member(object, key, path).is_string()) {
+      fail(fmt::format("\"{}\" must be a string", join_path(path, key)));
+    }
+  }
+  void number(const json& object, std::string_view key, const std::string& path) const {
+    if (!member(object, key, path).is_number()) {
+      fail(fmt::format("\"{}\" must be a number", join_path(path, key)));
+    }
+  }
+  void number_or_null(const json& object, std::string_view key, const std::string& path) const {
+    const json& value = member(object, key, path);
+    if (!value.is_number() && !value.is_null()) {
+      fail(fmt::format("\"{}\" must be a number or null", join_path(path, key)));
+    }
+  }
+  template <typename CheckElement>
+  const json& array(const json& object, std::string_view key, const std::string& path,
+                    CheckElement check_element) const {
+    const json& value = member(object, key, path);
+    const std::string where = join_path(path, key);
+    if (!value.is_array()) fail(fmt::format("\"{}\" must be an array", where));
+    for (std::size_t idx = 0; idx < value.size(); ++idx) {
+      check_element(value[idx], fmt::format("{}[{}]", where, idx));
+    }
+    return value;
+  }
+  void strings(const json& object, std::string_view key, const std::string& path) const {
+    array(object, key, path, [&](const json& value, const std::string& at) {
+      if (!value.is_string()) fail(fmt::format("\"{}\" must be a string", at));
+    });
+  }
+  void format(const json& doc, std::string_view expected) const {
+    if (!doc.is_object()) fail("expected a JSON object");
+    const auto found = doc.find("format");
+    if (found == doc.end()) fail(fmt::format("\"format\" is missing: not a {} document", expected));
+    if (!found->is_string() || found->get<std::string>() != expected) {
+      fail(fmt::format("format is {}, expected \"{}\"", found->dump(), expected));
+    }
+  }
+};
+
+constexpr std::string_view kExploreFormat = "latwin-explore/1";
+constexpr std::string_view kOptimizeFormat = "latwin-optimize/1";
+
+void check_explore(const json& doc) {
+  const Checker c{"exploration"};
+  c.format(doc, kExploreFormat);
+  for (std::string_view key :
+       {"created", "latwin_version", "scenario", "design", "outcome", "failure"}) {
+    c.string(doc, key, "");
+  }
+  for (std::string_view key : {"samples", "runs_per_strategy", "seed"}) c.number(doc, key, "");
+  c.strings(doc, "strategies", "");
+  c.strings(doc, "factors", "");
+  if (doc.contains("sobol")) {
+    c.array(doc, "sobol", "", [&](const json& row, const std::string& at) {
+      c.string(row, "factor", at);
+      for (std::string_view key :
+           {"first", "first_low", "first_high", "total", "total_low", "total_high"}) {
+        c.number_or_null(row, key, at);
+      }
+    });
+  }
+  if (doc.contains("morris")) {
+    c.array(doc, "morris", "", [&](const json& row, const std::string& at) {
+      c.string(row, "factor", at);
+      for (std::string_view key : {"mu", "mu_star", "sigma"}) c.number_or_null(row, key, at);
+    });
+  }
+  const json& prim = c.member(doc, "prim", "");
+  for (std::string_view key : {"points", "base_density", "chosen"}) c.number(prim, key, "prim");
+  c.string(prim, "box", "prim");
+  const json& trajectory =
+      c.array(prim, "trajectory", "prim", [&](const json& box, const std::string& at) {
+        for (std::string_view key : {"coverage", "density", "mass"}) c.number(box, key, at);
+        c.array(box, "limits", at, [&](const json& limit, const std::string& limit_at) {
+          c.string(limit, "factor", limit_at);
+          c.number_or_null(limit, "low", limit_at);
+          c.number_or_null(limit, "high", limit_at);
+        });
+      });
+  const double chosen = prim.at("chosen").get<double>();
+  if (!trajectory.empty() &&
+      (chosen < 0 || chosen >= static_cast<double>(trajectory.size()) || chosen != std::floor(chosen))) {
+    c.fail(fmt::format("\"prim.chosen\" is {}, not a step of \"prim.trajectory\" (0 to {})",
+                       prim.at("chosen").dump(), trajectory.size() - 1));
+  }
+}
+
+void check_optimize(const json& doc) {
+  const Checker c{"optimisation"};
+  c.format(doc, kOptimizeFormat);
+  for (std::string_view key : {"created", "latwin_version", "scenario", "objective", "algorithm"}) {
+    c.string(doc, key, "");
+  }
+  for (std::string_view key : {"budget_usd_per_year", "members", "seed", "evaluations"}) {
+    c.number(doc, key, "");
+  }
+  c.number_or_null(doc, "best_value", "");
+  c.strings(doc, "constraints", "");
+  c.array(doc, "history", "", [&](const json& step, const std::string& at) {
+    c.number(step, "evaluations", at);
+    c.number_or_null(step, "best", at);
+  });
+  c.array(doc, "units", "", [&](const json& unit, const std::string& at) {
+    for (std::string_view key : {"instrument", "group", "years"}) c.string(unit, key, at);
+    c.number(unit, "usd_per_year", at);
+  });
+}
+
+// About three significant digits; "n/a" for null.
+std::string sig(const json& value) {
+  if (!value.is_number()) return "n/a";
+  const double x = value.get<double>();
+  if (x == 0) return "0";
+  return fmt::format("{:.3g}", x);
+}
+
+// A quantile limit of a PRIM box: its value, or "—" (no limit on that side).
+std::string quantile_limit(const json& value) {
+  return value.is_number() ? fmt::format("{:.3f}", value.get<double>()) : "—";
+}
+
+void write_head_titled(Out out, const std::string& title, const json& version) {
+  fmt::format_to(out,
+                 "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                 "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                 "script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n"
+                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                 "<meta name=\"generator\" content=\"latwin {}\">\n"
+                 "<title>{} — latwin</title>\n<style>\n{}\n</style>\n</head>\n",
+                 text(version), escape(title), report_css());
+}
+
+// The page's end: footer, the error handler, the document as JSON under `id`, the scripts.
+void write_tail(Out out, const json& doc, std::string_view id) {
+  fmt::format_to(out, "<footer><p>Made by latwin {}. {}</p></footer>\n</main>\n",
+                 text(doc.at("latwin_version")), escape(asset_credits()));
+  fmt::format_to(out,
+                 "<script>{}</script>\n"
+                 "<script type=\"application/json\" id=\"{}\">{}</script>\n"
+                 "<script>{}</script>\n<script>{}</script>\n</body>\n</html>\n",
+                 kErrorHandler, id, script_json(doc), echarts_js(), report_js());
+}
+
+// The finding in one sentence: the chosen PRIM box, or that failures are spread out.
+std::string explore_answer(const json& doc) {
+  const json& prim = doc.at("prim");
+  const json& trajectory = prim.at("trajectory");
+  const double share = 100 * prim.at("base_density").get<double>();
+  if (trajectory.empty() ||
+      trajectory[prim.at("chosen").get<std::size_t>()].at("limits").empty()) {
+    return fmt::format("No range of the factors concentrates the failures: {:.0f}% of the runs "
+                       "fail, spread over the whole space.",
+                       share);
+  }
+  return fmt::format("It fails most often when {} ({:.0f}% of all runs fail).",
+                     text(prim.at("box")), share);
+}
+
+void write_explore_page(Out out, const json& doc) {
+  const json& prim = doc.at("prim");
+  const json& trajectory = prim.at("trajectory");
+  const bool has_sobol = doc.contains("sobol");
+  const bool has_morris = !has_sobol && doc.contains("morris");
+  fmt::format_to(
+      out,
+      "<body data-charts-drawn=\"0\">\n<main>\n<header>\n"
+      "<p class=\"kicker\">latwin exploration</p>\n<h1>What drives {}?</h1>\n"
+      "<p class=\"meta\">scenario {} · strategies {} · design {} ({} samples, {} runs a "
+      "strategy) · seed {} · created {} · latwin {}</p>\n"
+      "<div id=\"report-error\" class=\"error\" hidden></div>\n"
+      "<section class=\"finding\">\n<p class=\"question\">The outcome is {}. A run counts as a "
+      "failure when {}. Which uncertain parameters matter most, and under which conditions "
+      "does it fail?</p>\n<p class=\"answer\">{}</p>\n</section>\n"
+      "<nav><a href=\"#sensitivity\">Sensitivity</a> · <a href=\"#prim\">When it fails</a> · "
+      "<a href=\"#glossary\">Glossary</a></nav>\n</header>\n",
+      text(doc.at("outcome")), text(doc.at("scenario")),
+      escape(and_list(doc.at("strategies").get<std::vector<std::string>>())),
+      text(doc.at("design")), whole(doc.at("samples")), whole(doc.at("runs_per_strategy")),
+      whole(doc.at("seed")), text(doc.at("created")), text(doc.at("latwin_version")),
+      text(doc.at("outcome")), text(doc.at("failure")),
+      explore_answer(doc));
+
+  fmt::format_to(out, "<section id=\"sensitivity\">\n<h2>Which parameters matter</h2>\n");
+  if (has_sobol || has_morris) {
+    const json& rows = doc.at(has_sobol ? "sobol" : "morris");
+    fmt::format_to(
+        out,
+        "<div class=\"chart\" data-chart=\"sensitivity\" role=\"img\" aria-label=\"Sensitivity "
+        "of the outcome to the 20 most influential factors\"></div>\n<p class=\"how\">{}</p>\n",
+        has_sobol
+            ? "How to read: the 20 factors with the largest total-order Sobol' index. The "
+              "total-order index (dark) is the share of the outcome's variance due to the factor, "
+              "alone or with others; the first-order index (light) the share due to it alone. "
+              "The whiskers are bootstrap confidence intervals: with few samples they are wide, "
+              "and a first-order index below 0 is noise around 0."
+            : "How to read: the 20 factors with the largest Morris mu* (the mean absolute "
+              "elementary effect: how much the outcome moves when the factor alone moves across "
+              "its range). Sigma (light) is the spread of those effects: large when the factor "
+              "acts non-linearly or together with others.");
+    std::vector<const json*> sorted;
+    for (const json& row : rows) sorted.push_back(&row);
+    const char* key = has_sobol ? "total" : "mu_star";
+    std::stable_sort(sorted.begin(), sorted.end(), [&](const json* a, const json* b) {
+      const double x = a->at(key).is_number() ? a->at(key).get<double>() : -1e300;
+      const double y = b->at(key).is_number() ? b->at(key).get<double>() : -1e300;
+      return x > y;
+    });
+    fmt::format_to(out,
+                   "<details>\n<summary>All {} factors as a table</summary>\n"
+                   "<table class=\"numbers compact\">\n<thead><tr><th scope=\"col\">factor</th>{}"
+                   "</tr></thead>\n<tbody>\n",
+                   sorted.size(),
+                   has_sobol ? "<th scope=\"col\">total-order</th><th scope=\"col\">95% "
+                               "interval</th><th scope=\"col\">first-order</th><th "
+                               "scope=\"col\">95% interval</th>"
+                             : "<th scope=\"col\">mu*</th><th scope=\"col\">mu</th><th "
+                               "scope=\"col\">sigma</th>");
+    for (const json* row : sorted) {
+      if (has_sobol) {
+        fmt::format_to(out,
+                       "<tr><th scope=\"row\">{}</th><td>{}</td><td>{} to {}</td><td>{}</td>"
+                       "<td>{} to {}</td></tr>\n",
+                       text(row->at("factor")), sig(row->at("total")), sig(row->at("total_low")),
+                       sig(row->at("total_high")), sig(row->at("first")),
+                       sig(row->at("first_low")), sig(row->at("first_high")));
+      } else {
+        fmt::format_to(out,
+                       "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                       text(row->at("factor")), sig(row->at("mu_star")), sig(row->at("mu")),
+                       sig(row->at("sigma")));
+      }
+    }
+    fmt::format_to(out, "</tbody>\n</table>\n</details>\n");
+  } else {
+    fmt::format_to(out,
+                   "<p>The {} design estimates no sensitivity indices; run <code>latwin "
+                   "explore --design sobol</code> or <code>--design morris</code> for them. The "
+                   "conditions of failure below use every run.</p>\n",
+                   text(doc.at("design")));
+  }
+  fmt::format_to(out, "</section>\n");
+
+  fmt::format_to(out,
+                 "<section id=\"prim\">\n<h2>When it fails</h2>\n<p class=\"lead\">Scenario "
+                 "discovery (PRIM) over {} runs, of which {:.0f}% fail ({}). PRIM peels the "
+                 "space of factors into ever smaller boxes that hold ever more failures.</p>\n",
+                 whole(prim.at("points")), 100 * prim.at("base_density").get<double>(),
+                 text(doc.at("failure")));
+  if (trajectory.empty()) {
+    fmt::format_to(out, "<p>PRIM found no box.</p>\n</section>\n");
+  } else {
+    const std::size_t chosen = prim.at("chosen").get<std::size_t>();
+    const json& box = trajectory[chosen];
+    fmt::format_to(out,
+                   "<div class=\"chart\" data-chart=\"prim\" role=\"img\" aria-label=\"PRIM "
+                   "peeling trajectory: coverage against density\"></div>\n"
+                   "<p class=\"how\">How to read: each point is one box of the peeling, from "
+                   "the whole space (right: it covers every failure, at the base rate) to "
+                   "smaller boxes (left: fewer of the failures, but a larger share of failures "
+                   "inside). The marked point is the box chosen, the trade-off shown below; the "
+                   "dashed line is the share of failures among all runs.</p>\n"
+                   "<table class=\"numbers\">\n<caption>The chosen box (step {}): coverage "
+                   "{:.0f}%, density {:.0f}%, {:.0f}% of the runs</caption>\n<thead><tr><th "
+                   "scope=\"col\">factor</th><th scope=\"col\">low (quantile)</th><th "
+                   "scope=\"col\">high (quantile)</th></tr></thead>\n<tbody>\n",
+                   chosen, 100 * box.at("coverage").get<double>(),
+                   100 * box.at("density").get<double>(), 100 * box.at("mass").get<double>());
+    for (const json& limit : box.at("limits")) {
+      fmt::format_to(out, "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td></tr>\n",
+                     text(limit.at("factor")), quantile_limit(limit.at("low")),
+                     quantile_limit(limit.at("high")));
+    }
+    if (box.at("limits").empty()) {
+      fmt::format_to(out, "<tr><td colspan=\"3\">no limit: the whole space</td></tr>\n");
+    }
+    fmt::format_to(out, "</tbody>\n</table>\n");
+  }
+  fmt::format_to(out,
+                 "<p class=\"note\">Factors are quantiles of each parameter's distribution: "
+                 "0.9 means the parameter's 90th percentile, 0.5 its median. A limit \"—\" "
+                 "leaves that side open.</p>\n</section>\n");
+
+  fmt::format_to(
+      out,
+      "<section id=\"glossary\">\n<h2>Glossary</h2>\n<dl>\n"
+      "<dt>Factor</dt><dd>One uncertain model parameter, expressed as a quantile (0 to 1) of "
+      "its distribution.</dd>\n"
+      "<dt>Sobol' indices</dt><dd>First-order: the share of the outcome's variance explained "
+      "by the factor alone. Total-order: the share it takes part in, alone or through "
+      "interactions.</dd>\n"
+      "<dt>Morris mu*, sigma</dt><dd>The mean absolute change of the outcome when one factor "
+      "moves (a cheap ranking of importance), and the spread of those changes (non-linearity "
+      "or interactions).</dd>\n"
+      "<dt>PRIM</dt><dd>Patient Rule Induction Method: finds a box of factor ranges in which "
+      "failures are concentrated.</dd>\n"
+      "<dt>Coverage</dt><dd>The share of all failures that fall inside the box.</dd>\n"
+      "<dt>Density</dt><dd>The share of runs inside the box that are failures.</dd>\n"
+      "<dt>Mass</dt><dd>The share of all runs inside the box.</dd>\n"
+      "</dl>\n</section>\n");
+}
+
+void write_optimize_page(Out out, const json& doc) {
+  const double budget = doc.at("budget_usd_per_year").get<double>();
+  double total = 0;
+  for (const json& unit : doc.at("units")) total += unit.at("usd_per_year").get<double>();
+  fmt::format_to(
+      out,
+      "<body data-charts-drawn=\"0\">\n<main>\n<header>\n"
+      "<p class=\"kicker\">latwin optimisation</p>\n<h1>Spending {} a year under the {} "
+      "scenario</h1>\n<p class=\"meta\">objective {} · algorithm {} · {} evaluations · {} "
+      "members · seed {} · created {} · latwin {}</p>\n"
+      "<div id=\"report-error\" class=\"error\" hidden></div>\n"
+      "<section class=\"finding\">\n<p class=\"question\">How should a budget of {} a year be "
+      "allocated across instruments and countries to maximise the objective \"{}\", computed "
+      "from the Latin Win Index?</p>\n<p class=\"answer\">The best allocation found spends {} a year "
+      "and reaches an objective of {}.</p>\n</section>\n"
+      "<nav><a href=\"#convergence\">Convergence</a> · <a href=\"#allocation\">Allocation</a> "
+      "· <a href=\"#constraints\">Constraints</a> · <a href=\"#glossary\">Glossary</a></nav>\n"
+      "</header>\n",
+      usd(budget), text(doc.at("scenario")), text(doc.at("objective")),
+      text(doc.at("algorithm")), whole(doc.at("evaluations")), whole(doc.at("members")),
+      whole(doc.at("seed")), text(doc.at("created")), text(doc.at("latwin_version")),
+      usd(budget), text(doc.at("objective")), usd(total), number(doc.at("best_value"), 4));
+
+  fmt::format_to(out,
+                 "<section id=\"convergence\">\n<h2>Convergence</h2>\n"
+                 "<div class=\"chart\" data-chart=\"convergence\" role=\"img\" aria-label=\"Best "
+                 "objective value against evaluations\"></div>\n<p class=\"how\">How to read: "
+                 "the best objective value found so far after each generation of the search. A "
+                 "curve that has flattened suggests more evaluations would gain little.</p>\n"
+                 "</section>\n");
+
+  fmt::format_to(out,
+                 "<section id=\"allocation\">\n<h2>Allocation</h2>\n"
+                 "<div class=\"chart\" data-chart=\"allocation\" role=\"img\" "
+                 "aria-label=\"Spending by country group and instrument\"></div>\n"
+                 "<table class=\"numbers\">\n<caption>U.S. dollars a year, by instrument and "
+                 "country group</caption>\n<thead><tr><th scope=\"col\">instrument</th><th "
+                 "scope=\"col\">group</th><th scope=\"col\">years</th><th scope=\"col\">a "
+                 "year</th><th scope=\"col\">share of the budget</th></tr></thead>\n<tbody>\n");
+  for (const json& unit : doc.at("units")) {
+    const double amount = unit.at("usd_per_year").get<double>();
+    fmt::format_to(out,
+                   "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{:.1f}%"
+                   "</td></tr>\n",
+                   escape(readable(unit.at("instrument").get<std::string>())),
+                   text(unit.at("group")), text(unit.at("years")), usd(amount),
+                   budget > 0 ? 100 * amount / budget : 0.0);
+  }
+  fmt::format_to(out,
+                 "<tr><th scope=\"row\">total</th><td></td><td></td><td>{}</td><td>{:.1f}%</td>"
+                 "</tr>\n</tbody>\n</table>\n</section>\n",
+                 usd(total), budget > 0 ? 100 * total / budget : 0.0);
+
+  fmt::format_to(out,
+                 "<section id=\"constraints\">\n<h2>Objective, budget and constraints</h2>\n"
+                 "<table class=\"provenance\">\n<tbody>\n<tr><th scope=\"row\">objective</th>"
+                 "<td>{}</td></tr>\n<tr><th scope=\"row\">budget</th><td>{} a year</td></tr>\n"
+                 "<tr><th scope=\"row\">search</th><td>{}, {} evaluations of {} members each, "
+                 "seed {}</td></tr>\n",
+                 text(doc.at("objective")), usd(budget), text(doc.at("algorithm")),
+                 whole(doc.at("evaluations")), whole(doc.at("members")), whole(doc.at("seed")));
+  if (doc.contains("strategy_file") && doc.at("strategy_file").is_string()) {
+    fmt::format_to(out, "<tr><th scope=\"row\">strategy file</th><td><code>{}</code></td></tr>\n",
+                   text(doc.at("strategy_file")));
+  }
+  fmt::format_to(out, "</tbody>\n</table>\n<h3>Constraints</h3>\n<ul>\n");
+  for (const json& line : doc.at("constraints")) fmt::format_to(out, "<li>{}</li>\n", text(line));
+  if (doc.at("constraints").empty()) fmt::format_to(out, "<li>none besides the budget</li>\n");
+  fmt::format_to(
+      out,
+      "</ul>\n</section>\n<section id=\"glossary\">\n<h2>Glossary</h2>\n<dl>\n"
+      "<dt>Objective</dt><dd>What the search maximises, computed from the Latin Win Index at "
+      "the horizon over the members (e.g. \"expected\": its mean).</dd>\n"
+      "<dt>Evaluation</dt><dd>One candidate allocation run on every member.</dd>\n"
+      "<dt>Unit</dt><dd>One instrument for one group of countries over a span of years: the "
+      "search sets one amount a year per unit.</dd>\n"
+      "<dt>Members</dt><dd>The possible futures (parameter draws and shocks) each candidate "
+      "is run on, the same for every candidate.</dd>\n"
+      "</dl>\n</section>\n");
+}
+
 }  // namespace
+
+std::string render_explore_html(const json& document) {
+  check_explore(document);
+  std::string html;
+  html.reserve(echarts_js().size() + 256 * 1024);
+  Out out(html);
+  write_head_titled(out, fmt::format("Exploration: {}", document.at("outcome").get<std::string>()),
+                    document.at("latwin_version"));
+  write_explore_page(out, document);
+  write_tail(out, document, "latwin-explore");
+  return html;
+}
+
+std::string render_optimize_html(const json& document) {
+  check_optimize(document);
+  std::string html;
+  html.reserve(echarts_js().size() + 128 * 1024);
+  Out out(html);
+  write_head_titled(out,
+                    fmt::format("Optimisation: {} scenario", document.at("scenario").get<std::string>()),
+                    document.at("latwin_version"));
+  write_optimize_page(out, document);
+  write_tail(out, document, "latwin-optimize");
+  return html;
+}
+
+std::string render_any_report_html(const json& document) {
+  const auto fail_any = [](const std::string& message) {
+    throw InputError(fmt::format(
+        "report: {}; expected \"{}\", \"{}\" or \"{}\" (see docs/report.md)", message, kFormat,
+        kExploreFormat, kOptimizeFormat));
+  };
+  if (!document.is_object()) fail_any("the document is not a JSON object");
+  const auto format = document.find("format");
+  if (format == document.end()) fail_any("the document has no \"format\"");
+  if (format->is_string()) {
+    const std::string name = format->get<std::string>();
+    if (name == kFormat) return render_report_html(document);
+    if (name == kExploreFormat) return render_explore_html(document);
+    if (name == kOptimizeFormat) return render_optimize_html(document);
+  }
+  fail_any(fmt::format("no report for format {}", format->dump()));
+  return {};
+}
 
 std::string render_report_html(const json& document) {
   check_document(document);

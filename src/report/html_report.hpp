@@ -14,4 +14,19 @@ namespace latwin::report {
 // format, lacks a field the report needs or holds one of the wrong type.
 std::string render_report_html(const nlohmann::json& document);
 
+// The page for an exploration, format "latwin-explore/1" (src/cli/explore.cpp): the outcome
+// and failure in words, sensitivity (Sobol' or Morris, when present) as a chart and a table,
+// the PRIM peeling trajectory and the chosen box's limits. Same offline guarantees and
+// conventions as the comparison page; throws InputError naming a missing or wrong field.
+std::string render_explore_html(const nlohmann::json& document);
+
+// The page for an optimisation, format "latwin-optimize/1" (src/cli/optimize.cpp): the
+// convergence, spending by instrument and country group, the objective, budget and
+// constraints. Throws InputError naming a missing or wrong field.
+std::string render_optimize_html(const nlohmann::json& document);
+
+// The page for any stored document, chosen by its "format": a comparison, an exploration or
+// an optimisation. Throws InputError for any other format (or none).
+std::string render_any_report_html(const nlohmann::json& document);
+
 }  // namespace latwin::report

@@ -1,4 +1,5 @@
-// Draws the HTML report's charts and map (src/report/html_report.cpp writes the page).
+// Draws the HTML report's charts and map (src/report/html_report.cpp writes the page), and the
+// charts of the exploration and optimisation pages (the second function, at the end).
 // Reads the comparison document (docs/compare-format.md) and the region's GeoJSON from the
 // page's two JSON script elements; uses the inlined ECharts with its SVG
 // renderer, so that every chart is plain SVG in the page. When a chart has drawn, its
@@ -7,6 +8,8 @@
 (function () {
   'use strict';
 
+  // The comparison page only; the exploration and optimisation pages are drawn further down.
+  if (!document.getElementById('latwin-compare')) return;
   const doc = JSON.parse(document.getElementById('latwin-compare').textContent);
   const region = JSON.parse(document.getElementById('latwin-region').textContent);
   const strategies = doc.strategies.map((s) => s.name);
@@ -477,6 +480,251 @@
   byKind('spending').forEach((c) => guarded('spending chart', () => drawSpending(c)));
 
   // Charts follow the page's width, on screen and when printed.
+  let resizeTimer = null;
+  window.addEventListener('resize', () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => charts.forEach((chart) => chart.resize()), 100);
+  });
+  window.addEventListener('beforeprint', () => charts.forEach((chart) => chart.resize()));
+  window.addEventListener('afterprint', () => charts.forEach((chart) => chart.resize()));
+})();
+
+// The exploration page (document in <script id="latwin-explore">, format latwin-explore/1) and
+// the optimisation page (<script id="latwin-optimize">, latwin-optimize/1). Same conventions as
+// above: ECharts' SVG renderer, data-drawn / data-charts-drawn, errors to latwinReportError.
+(function () {
+  'use strict';
+
+  const exploreData = document.getElementById('latwin-explore');
+  const optimizeData = document.getElementById('latwin-optimize');
+  if (!exploreData && !optimizeData) return;
+  const doc = JSON.parse((exploreData || optimizeData).textContent);
+
+  const kFont = 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif';
+  const kDark = '#0072B2';
+  const kLight = '#9ecae1';
+  const kMark = '#D55E00';
+  const isFiniteNumber = (x) => typeof x === 'number' && Number.isFinite(x);
+  const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => ({
+    '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;',
+  })[c]);
+  const sig = (x) => (isFiniteNumber(x) ? (x === 0 ? '0' : Number(x.toPrecision(3)).toString()) : 'n/a');
+  const pct = (x) => (isFiniteNumber(x) ? Math.round(x * 100) + '%' : 'n/a');
+
+  const containers = Array.from(document.querySelectorAll('.chart'));
+  const charts = [];
+  let drawnCount = 0;
+  document.body.setAttribute('data-charts-total', String(containers.length));
+
+  function makeChart(container) {
+    const chart = echarts.init(container, null, { renderer: 'svg' });
+    chart.on('finished', () => {
+      if (container.getAttribute('data-drawn') === 'yes') return;
+      container.setAttribute('data-drawn', 'yes');
+      drawnCount += 1;
+      document.body.setAttribute('data-charts-drawn', String(drawnCount));
+    });
+    charts.push(chart);
+    return chart;
+  }
+  const base = { animation: false, textStyle: { fontFamily: kFont, color: '#222' } };
+  function guarded(what, draw) {
+    try {
+      draw();
+    } catch (error) {
+      window.latwinReportError(what + ': ' + (error && error.stack ? error.stack : error));
+    }
+  }
+
+  // ---- exploration: sensitivity bars (with whiskers) and the PRIM trajectory
+
+  // A horizontal bar from 0 to value at a pixel offset from the category's centre, and a
+  // whisker from low to high when both are numbers. Data items: [category, value, low, high].
+  function barSeries(name, colour, offset, data) {
+    return {
+      type: 'custom', name, data, itemStyle: { color: colour },
+      encode: { x: [1, 2, 3], y: 0, tooltip: [1] },
+      renderItem: (params, api) => {
+        const category = api.value(0);
+        const value = api.value(1);
+        const band = api.size([0, 1])[1];
+        const height = Math.max(3, Math.min(12, band * 0.32));
+        const [x0, y] = api.coord([0, category]);
+        const centre = y + offset * height * 1.15;
+        const children = [];
+        if (isFiniteNumber(value)) {
+          const x1 = api.coord([value, category])[0];
+          children.push({
+            type: 'rect',
+            shape: { x: Math.min(x0, x1), y: centre - height / 2, width: Math.max(1, Math.abs(x1 - x0)), height },
+            style: { fill: colour },
+          });
+        }
+        const low = api.value(2);
+        const high = api.value(3);
+        if (isFiniteNumber(low) && isFiniteNumber(high)) {
+          const xl = api.coord([low, category])[0];
+          const xh = api.coord([high, category])[0];
+          const line = { stroke: '#333', lineWidth: 1 };
+          children.push(
+            { type: 'line', shape: { x1: xl, y1: centre, x2: xh, y2: centre }, style: line },
+            { type: 'line', shape: { x1: xl, y1: centre - 3, x2: xl, y2: centre + 3 }, style: line },
+            { type: 'line', shape: { x1: xh, y1: centre - 3, x2: xh, y2: centre + 3 }, style: line });
+        }
+        return { type: 'group', children };
+      },
+    };
+  }
+
+  function drawSensitivity(container) {
+    const sobol = Array.isArray(doc.sobol);
+    const rows = (sobol ? doc.sobol : doc.morris).slice();
+    const key = sobol ? 'total' : 'mu_star';
+    const rank = (r) => (isFiniteNumber(r[key]) ? r[key] : -Infinity);
+    rows.sort((a, b) => rank(b) - rank(a));
+    const top = rows.slice(0, 20);
+    container.style.height = (110 + 30 * top.length) + 'px';
+    const chart = makeChart(container);
+    const series = sobol
+      ? [
+        barSeries('total-order', kDark, -0.5, top.map((r, i) => [i, r.total, r.total_low, r.total_high])),
+        barSeries('first-order', kLight, 0.5, top.map((r, i) => [i, r.first, r.first_low, r.first_high])),
+      ]
+      : [
+        barSeries('mu*', kDark, -0.5, top.map((r, i) => [i, r.mu_star, null, null])),
+        barSeries('sigma', kLight, 0.5, top.map((r, i) => [i, r.sigma, null, null])),
+      ];
+    chart.setOption({
+      ...base,
+      legend: { top: 0, left: 240, data: series.map((s) => ({ name: s.name, itemStyle: s.itemStyle })) },
+      grid: { left: 240, right: 40, top: 40, bottom: 44 },
+      tooltip: {
+        trigger: 'item',
+        formatter: (p) => {
+          const r = top[p.value[0]];
+          return `<b>${escapeHtml(r.factor)}</b><br>` + (sobol
+            ? `total-order ${sig(r.total)} (${sig(r.total_low)} to ${sig(r.total_high)})<br>` +
+              `first-order ${sig(r.first)} (${sig(r.first_low)} to ${sig(r.first_high)})`
+            : `mu* ${sig(r.mu_star)}<br>mu ${sig(r.mu)}<br>sigma ${sig(r.sigma)}`);
+        },
+      },
+      xAxis: {
+        type: 'value', scale: false,
+        name: sobol ? "Sobol' index (share of variance)" : 'elementary effect on the outcome',
+        nameLocation: 'middle', nameGap: 28,
+      },
+      yAxis: {
+        type: 'category', data: top.map((r) => r.factor), inverse: true,
+        axisTick: { show: false }, axisLabel: { fontSize: 12 },
+      },
+      series,
+    });
+  }
+
+  function drawPrim(container) {
+    const prim = doc.prim;
+    const chart = makeChart(container);
+    const points = prim.trajectory.map((b, i) => ({
+      value: [b.coverage, b.density, i],
+      symbolSize: i === prim.chosen ? 16 : 7,
+      itemStyle: { color: i === prim.chosen ? kMark : kDark },
+    }));
+    chart.setOption({
+      ...base,
+      grid: { left: 70, right: 40, top: 30, bottom: 50 },
+      tooltip: {
+        trigger: 'item',
+        formatter: (p) => {
+          const b = prim.trajectory[p.value[2]];
+          const limits = b.limits.map((l) => `${escapeHtml(l.factor)} ${sig(l.low)} to ${sig(l.high)}`);
+          return `<b>step ${p.value[2]}${p.value[2] === prim.chosen ? ' (chosen)' : ''}</b>` +
+            `<br>coverage ${pct(b.coverage)}, density ${pct(b.density)}, mass ${pct(b.mass)}` +
+            (limits.length ? '<br>' + limits.join('<br>') : '<br>no limit');
+        },
+      },
+      xAxis: {
+        type: 'value', min: 0, max: 1, name: 'coverage (share of all failures in the box)',
+        nameLocation: 'middle', nameGap: 30, axisLabel: { formatter: (v) => Math.round(v * 100) + '%' },
+      },
+      yAxis: {
+        type: 'value', min: 0, max: 1, name: 'density (failures in the box)',
+        nameLocation: 'middle', nameGap: 48, axisLabel: { formatter: (v) => Math.round(v * 100) + '%' },
+      },
+      series: [{
+        type: 'line', data: points, lineStyle: { color: kDark, width: 2 }, symbol: 'circle',
+        label: {
+          show: true, formatter: (p) => (p.value[2] === prim.chosen ? 'chosen box' : ''),
+          position: 'top', color: kMark, fontWeight: 'bold',
+        },
+        markLine: {
+          symbol: 'none', silent: true, lineStyle: { color: '#4d4d4d', type: 'dashed' },
+          label: { formatter: `all runs: ${pct(prim.base_density)}`, position: 'insideStartTop' },
+          data: [{ yAxis: prim.base_density }],
+        },
+      }],
+    });
+  }
+
+  // ---- optimisation: convergence and spending
+
+  function drawConvergence(container) {
+    container.style.height = '360px';
+    const chart = makeChart(container);
+    chart.setOption({
+      ...base,
+      grid: { left: 80, right: 40, top: 30, bottom: 50 },
+      tooltip: {
+        trigger: 'axis',
+        formatter: (items) => `${items[0].value[0]} evaluations<br>best ${sig(items[0].value[1])}`,
+      },
+      xAxis: { type: 'value', name: 'evaluations', nameLocation: 'middle', nameGap: 30, min: 0 },
+      yAxis: { type: 'value', scale: true, name: `best ${doc.objective}`, nameLocation: 'middle', nameGap: 60 },
+      series: [{
+        type: 'line', step: 'end', data: doc.history.map((h) => [h.evaluations, h.best]),
+        lineStyle: { color: kDark, width: 2.5 }, itemStyle: { color: kDark }, symbolSize: 7,
+      }],
+    });
+  }
+
+  function drawAllocation(container) {
+    const groups = [];
+    const instruments = [];
+    for (const u of doc.units) {
+      if (!groups.includes(u.group)) groups.push(u.group);
+      if (!instruments.includes(u.instrument)) instruments.push(u.instrument);
+    }
+    const largest = Math.max(0, ...groups.map((g) => doc.units
+      .filter((u) => u.group === g).reduce((sum, u) => sum + u.usd_per_year, 0)));
+    const [scale, unit] = largest >= 1e9 ? [1e9, 'billions'] : [1e6, 'millions'];
+    container.style.height = (120 + 44 * groups.length) + 'px';
+    const chart = makeChart(container);
+    chart.setOption({
+      ...base,
+      color: ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#e15759', '#9c755f'],
+      legend: { top: 0, left: 160 },
+      grid: { left: 160, right: 40, top: 50, bottom: 44 },
+      tooltip: {
+        trigger: 'axis', axisPointer: { type: 'shadow' },
+        formatter: (items) => `<b>${escapeHtml(groups[items[0].dataIndex])}</b><br>` + items
+          .map((i) => `${escapeHtml(i.seriesName)}: $${sig(i.value)} ${unit}`).join('<br>'),
+      },
+      xAxis: { type: 'value', name: `U.S. dollars a year, ${unit}`, nameLocation: 'middle', nameGap: 28 },
+      yAxis: { type: 'category', data: groups, inverse: true, axisTick: { show: false } },
+      series: instruments.map((name) => ({
+        name: name.replace(/_/g, ' '), type: 'bar', stack: 'spending', barWidth: 22,
+        data: groups.map((g) => doc.units
+          .filter((u) => u.group === g && u.instrument === name)
+          .reduce((sum, u) => sum + u.usd_per_year, 0) / scale),
+      })),
+    });
+  }
+
+  const byKind = (kind) => containers.filter((c) => c.getAttribute('data-chart') === kind);
+  byKind('sensitivity').forEach((c) => guarded('sensitivity chart', () => drawSensitivity(c)));
+  byKind('prim').forEach((c) => guarded('PRIM chart', () => drawPrim(c)));
+  byKind('convergence').forEach((c) => guarded('convergence chart', () => drawConvergence(c)));
+  byKind('allocation').forEach((c) => guarded('allocation chart', () => drawAllocation(c)));
+
   let resizeTimer = null;
   window.addEventListener('resize', () => {
     clearTimeout(resizeTimer);

@@ -147,5 +147,38 @@ TEST_F(ReportInBrowser, EveryChartAndTheMapDrawWithoutErrors) {
       << "no grey context (U.S., Canada) on the map";
 }
 
+// The exploration and optimisation pages (docs/report.md): every chart drawn, no error.
+void expect_page_draws(const std::string& fixture, std::size_t expected,
+                       const std::string& dom) {
+  ASSERT_NE(dom.find("<body"), std::string::npos) << fixture << ": no DOM from chromium";
+  EXPECT_EQ(attribute(dom, "<body", "data-report-error"), "") << fixture;
+  const std::vector<ChartDom> found = charts(dom);
+  EXPECT_EQ(found.size(), expected) << fixture;
+  EXPECT_EQ(attribute(dom, "<body", "data-charts-drawn"), std::to_string(found.size())) << fixture;
+  EXPECT_EQ(attribute(dom, "<body", "data-charts-total"), std::to_string(found.size())) << fixture;
+  for (const ChartDom& chart : found) {
+    EXPECT_NE(chart.opening_tag.find("data-drawn=\"yes\""), std::string::npos)
+        << fixture << ": " << chart.opening_tag;
+    EXPECT_GE(count_paths(chart.svg), 5u) << fixture << ": " << chart.opening_tag
+                                          << " has no drawn SVG";
+  }
+}
+
+TEST_F(ReportInBrowser, ExploreAndOptimizePagesDrawWithoutErrors) {
+  ASSERT_TRUE(std::filesystem::exists(kChromium))
+      << kChromium << " is missing: run scripts/install-deps.sh";
+  // Morris (sensitivity bars and PRIM) and Sobol' (bars with whiskers); the optimisation.
+  const std::vector<std::pair<std::string, std::size_t>> pages = {
+      {"explore-morris-sample.json", 2}, {"explore-sobol-sample.json", 2},
+      {"optimize-sample.json", 2}};
+  for (const auto& [fixture, expected] : pages) {
+    std::ifstream in(std::string(LATWIN_SOURCE_DIR) + "/tests/data/report/" + fixture);
+    const json document = json::parse(in);
+    const auto page = dir_ / (fixture + ".html");
+    std::ofstream(page, std::ios::binary) << render_any_report_html(document);
+    expect_page_draws(fixture, expected, dump_dom(page));
+  }
+}
+
 }  // namespace
 }  // namespace latwin::report
