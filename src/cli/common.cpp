@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <ctime>
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/ranges.h>
@@ -75,6 +76,22 @@ void create_output_folder(const std::string& path) {
     throw InputError(
         fmt::format("{}: cannot create the output folder: {}", path, e.code().message()));
   }
+}
+
+std::string resolve_model_dir(const std::string& model_dir) {
+  if (!model_dir.empty()) return model_dir;
+  std::error_code ignored;
+  if (std::filesystem::is_directory("models/hemisphere", ignored)) return "models/hemisphere";
+  return (std::filesystem::path(project_dir()) / "models/hemisphere").string();
+}
+
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
 }
 
 std::string project_dir() {

@@ -71,15 +71,6 @@ std::string read_file(const std::string& path) {
   return buffer.str();
 }
 
-std::string utc_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
 // "component_drugs" -> "Drugs".
 std::string label_of(const std::string& variable, const std::string& prefix) {
   std::string label = variable.starts_with(prefix) ? variable.substr(prefix.size()) : variable;
@@ -230,13 +221,7 @@ int run_compare(const CompareOptions& options) {
   if (options.members == 0) throw InputError("--members must be at least 1");
 
   // The model and its data.
-  std::string model_dir = options.model;
-  if (model_dir.empty()) {
-    std::error_code ignored;
-    model_dir = std::filesystem::is_directory("models/hemisphere", ignored)
-                    ? "models/hemisphere"
-                    : (std::filesystem::path(project_dir()) / "models/hemisphere").string();
-  }
+  std::string model_dir = resolve_model_dir(options.model);
   std::string data_dir = require_data_dir(options.data_dir);
   auto data = load_data(data_dir);
   engine::CompileResult compiled = engine::compile_files({model_dir}, data.get());

@@ -44,15 +44,6 @@ struct ExploreOptions {
   bool no_store = false, quiet = false;
 };
 
-std::string utc_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
 Json number(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
 
 // Morris's grid includes 0 and 1, where unbounded distributions have no quantile: its p
@@ -82,13 +73,7 @@ int run_explore(const ExploreOptions& options) {
     store = std::make_unique<store::Store>(options.store.empty() ? store::default_store_path()
                                                                  : std::filesystem::path(options.store));
   }
-  std::string model_dir = options.model;
-  if (model_dir.empty()) {
-    std::error_code ignored;
-    model_dir = std::filesystem::is_directory("models/hemisphere", ignored)
-                    ? "models/hemisphere"
-                    : (std::filesystem::path(project_dir()) / "models/hemisphere").string();
-  }
+  std::string model_dir = resolve_model_dir(options.model);
   std::string data_dir = require_data_dir(options.data_dir);
   auto data = load_data(data_dir);
   engine::CompileResult compiled = engine::compile_files({model_dir}, data.get());

@@ -60,15 +60,6 @@ std::vector<std::string> split_list(const std::string& text) {
   return items;
 }
 
-std::string utc_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
 int run_optimize(const OptimizeOptions& options) {
   const Clock::time_point started = Clock::now();
   if (options.out.empty()) throw InputError("--out: where to write the strategy file (e.g. --out best.yaml)");
@@ -108,13 +99,7 @@ int run_optimize(const OptimizeOptions& options) {
                                                                  : std::filesystem::path(options.store));
   }
 
-  std::string model_dir = options.model;
-  if (model_dir.empty()) {
-    std::error_code ignored;
-    model_dir = std::filesystem::is_directory("models/hemisphere", ignored)
-                    ? "models/hemisphere"
-                    : (std::filesystem::path(project_dir()) / "models/hemisphere").string();
-  }
+  std::string model_dir = resolve_model_dir(options.model);
   std::string data_dir = require_data_dir(options.data_dir);
   auto data = load_data(data_dir);
   engine::CompileResult compiled = engine::compile_files({model_dir}, data.get());
