@@ -86,9 +86,10 @@ int run_explore(const ExploreOptions& options) {
   for (const auto& name : options.strategies) {
     strategies.push_back(policy::load_strategy(resolve_named_file("strategies", name), model, scenario));
   }
-  std::vector<std::string> factors = study::uncertain_parameters(*compiled.plan, scenario);
-  const std::size_t d = factors.size();
-  if (d == 0) throw InputError("the model has no uncertain parameter to explore");
+  study::ExplorationFactors sampled = study::exploration_factors(*compiled.plan, scenario);
+  const std::vector<std::string> factors = sampled.names();
+  const std::size_t d = sampled.size();
+  if (d == 0) throw InputError("the model has no uncertain parameter and the scenario no deep uncertainty to explore");
 
   // The design.
   analysis::Design design;
@@ -114,8 +115,10 @@ int run_explore(const ExploreOptions& options) {
   for (std::size_t i = 0; i < rows; ++i) {
     events[i] = options.design == "sobol" ? i / (d + 2) : options.design == "morris" ? i / (d + 1) : i;
   }
-  fmt::print("Exploring {} over {} uncertain parameters: {} design, {} runs per strategy.\n",
-             fmt::join(options.strategies, " and "), d, options.design, rows);
+  fmt::print("Exploring {} over {} uncertain parameters and {} deep uncertainties of the scenario: "
+             "{} design, {} runs per strategy.\n",
+             fmt::join(options.strategies, " and "), sampled.parameters.size(),
+             sampled.inputs.size(), options.design, rows);
   std::fflush(stdout);
 
   // The runs: every strategy on the same design rows.
@@ -126,7 +129,7 @@ int run_explore(const ExploreOptions& options) {
                    strategies[s].name.c_str(), rows);
       std::fflush(stderr);
     }
-    index.push_back(study::index_over_design(compiled.plan, scenario, strategies[s], factors, unit,
+    index.push_back(study::index_over_design(compiled.plan, scenario, strategies[s], sampled, unit,
                                              events, "latin_win_index", options.seed,
                                              options.threads));
   }
@@ -162,6 +165,13 @@ int run_explore(const ExploreOptions& options) {
   doc["outcome"] = outcome_text;
   doc["failure"] = failure_text;
   doc["factors"] = factors;
+  doc["deep_uncertainties"] = Json::array();
+  for (const auto& uncertain : scenario.uncertain) {
+    doc["deep_uncertainties"].push_back(
+        Json{{"input", uncertain.factor.name},
+             {"mode", uncertain.factor.mode == engine::InputFactor::Mode::kScale ? "scale" : "range"},
+             {"low", uncertain.factor.low}, {"high", uncertain.factor.high}, {"why", uncertain.why}});
+  }
 
   // Sensitivity.
   std::vector<std::pair<double, std::string>> ranking;
@@ -204,7 +214,8 @@ int run_explore(const ExploreOptions& options) {
       std::size_t within = i % (d + 2);
       if (within > 1) continue;
     }
-    for (std::size_t j = 0; j < d; ++j) x.push_back(unit[i * d + j]);
+    // Deep uncertainties in their own units, so the box reads as values of the input.
+    for (std::size_t j = 0; j < d; ++j) x.push_back(sampled.shown_value(j, unit[i * d + j]));
     cases.push_back(fails[i]);
   }
   analysis::PrimOptions prim_options;
@@ -214,7 +225,13 @@ int run_explore(const ExploreOptions& options) {
                      {"base_density", prim.base_density},
                      {"chosen", prim.chosen},
                      {"box", box_text},
+                     {"limits", Json::array()},
                      {"trajectory", Json::array()}};
+  for (const auto& limit : prim.box.restricted()) {
+    doc["prim"]["limits"].push_back(Json{{"factor", factors[limit.factor]}, {"low", number(limit.low)},
+                                         {"high", number(limit.high)},
+                                         {"quasi_p", prim.quasi_p[limit.factor]}});
+  }
   std::string prim_csv = "step,coverage,density,mass,points,cases,restricted\n";
   for (std::size_t k = 0; k < prim.trajectory.size(); ++k) {
     const auto& box = prim.trajectory[k];
@@ -274,14 +291,16 @@ int run_explore(const ExploreOptions& options) {
   fmt::print("\n{}: below 0 in {} of {} runs ({:.0f}%).\n", outcome_text, failures, rows,
              100.0 * static_cast<double>(failures) / static_cast<double>(rows));
   if (!ranking.empty()) {
-    fmt::print("Parameters it depends on most ({}):\n",
+    fmt::print("What it depends on most ({}):\n",
                options.design == "sobol" ? "Sobol' total index" : "Morris mu*");
     for (std::size_t k = 0; k < std::min<std::size_t>(10, ranking.size()); ++k) {
       fmt::print("  {:<40} {:.3f}\n", ranking[k].second, ranking[k].first);
     }
   }
   fmt::print("When {} (scenario discovery, PRIM): {}\n", failure_text, box_text);
-  fmt::print("(Factors are quantiles of each parameter's distribution: 0.9 means its 90th percentile.)\n");
+  fmt::print("(Parameters are quantiles of their distributions: 0.9 means the 90th percentile. "
+             "Scenario inputs are in their own units, or multiples of the scenario's series where "
+             "marked x.)\n");
   if (id > 0) fmt::print("Stored as run {} in {}\n", id, store->path().string());
   double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
   fmt::print("Wrote {}/explore.json{}, prim.csv ({:.1f} s)\n", out,
@@ -295,8 +314,9 @@ Command add_explore_command(CLI::App& app) {
   auto options = std::make_shared<ExploreOptions>();
   CLI::App* command = app.add_subcommand(
       "explore",
-      "Sample the model's uncertain parameters: which ones a strategy's outcome depends on "
-      "(Sobol' indices or Morris screening), and when it fails (PRIM scenario discovery)");
+      "Sample the model's uncertain parameters and the scenario's deep uncertainties: which "
+      "ones a strategy's outcome depends on (Sobol' indices or Morris screening), and when it "
+      "fails (PRIM scenario discovery)");
   command->add_option("--model", options->model, "Model folder; default: the hemisphere model")
       ->type_name("DIR");
   add_data_option(command, options->data_dir);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "core/error.hpp"
@@ -49,7 +51,7 @@ class ScenarioReader {
     const YAML::Node& root = file_.root();
     file_.check_keys(root,
                      {"name", "description", "start", "horizon", "budget_envelope", "series",
-                      "shocks", "parameters"},
+                      "shocks", "parameters", "uncertain"},
                      "scenario");
     Scenario s;
     s.path = file_.path();
@@ -87,6 +89,7 @@ class ScenarioReader {
     if (root["series"]) read_series(root["series"], s);
     if (root["shocks"]) read_shocks(root["shocks"], s);
     if (root["parameters"]) read_parameters(root["parameters"], s);
+    if (root["uncertain"]) read_uncertain(root["uncertain"], s);
     return s;
   }
 
@@ -227,6 +230,106 @@ class ScenarioReader {
       s.overrides.push_back({name, element, value});
       s.summary.push_back(fmt::format("Parameter {} fixed at {:g}{}.", key, value,
                                       var.unit.empty() ? "" : fmt::format(" [{}]", var.unit)));
+    }
+  }
+
+  void read_uncertain(const YAML::Node& node, Scenario& s) {
+    if (!node.IsMap()) {
+      file_.fail(node, "uncertain: expected a mapping of input: {range: [LOW, HIGH]} or "
+                       "{scale: [LOW, HIGH]}");
+    }
+    std::vector<std::string> names;
+    for (const auto& input : model_.inputs) names.push_back(input.name);
+    for (const auto& item : node) {
+      std::string key = file_.text_of(item.first, "uncertain");
+      std::string what = fmt::format("uncertain: {}", key);
+      auto [name, element] = split_key(key);
+      const ScenarioInput* input = model_.input(name);
+      if (!input) {
+        std::string hint = lang::closest_name(name, names);
+        file_.fail(item.first,
+                   fmt::format("{}: the model has no scenario input '{}'{}; it has: {}", what, name,
+                               hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
+                               fmt::join(names, ", ")));
+      }
+      if (!element.empty()) {
+        file_.fail(item.first, fmt::format("{}: a deep uncertainty applies to every country alike; "
+                                           "give '{}' without [{}]",
+                                           what, name, element));
+      }
+      for (const auto& other : s.uncertain) {
+        if (other.factor.name == name) file_.fail(item.first, fmt::format("{}: listed twice", what));
+      }
+      const YAML::Node& spec = item.second;
+      if (!spec.IsMap()) {
+        file_.fail(spec, fmt::format("{}: expected {{range: [LOW, HIGH]}} or {{scale: [LOW, HIGH]}}", what));
+      }
+      file_.check_keys(spec, {"range", "scale", "why"}, what);
+      if (static_cast<bool>(spec["range"]) == static_cast<bool>(spec["scale"])) {
+        file_.fail(spec, fmt::format("{}: give either range (the input's level in every year) or "
+                                     "scale (a multiple of its series), not {}",
+                                     what, spec["range"] ? "both" : "neither"));
+      }
+      const bool scale = static_cast<bool>(spec["scale"]);
+      const YAML::Node& bounds = scale ? spec["scale"] : spec["range"];
+      std::string bounds_what = fmt::format("{}: {}", what, scale ? "scale" : "range");
+      if (!bounds.IsSequence() || bounds.size() != 2) {
+        file_.fail(bounds, fmt::format("{}: expected two numbers [LOW, HIGH]", bounds_what));
+      }
+      double low = file_.number(bounds[0], bounds_what);
+      double high = file_.number(bounds[1], bounds_what);
+      if (low > high) {
+        file_.fail(bounds, fmt::format("{}: LOW {:g} is above HIGH {:g}", bounds_what, low, high));
+      }
+      // The values the input can then take, checked against the range the model declares.
+      double least = low, most = high;
+      if (scale) {
+        if (low < 0) file_.fail(bounds, fmt::format("{}: a multiple must not be negative", bounds_what));
+        bool has_series = false;
+        double smallest = INFINITY, largest = -INFINITY;
+        for (const auto& [slot, series] : s.series) {
+          if (slot.first != name) continue;
+          has_series = true;
+          for (double v : series.values) {
+            if (std::isnan(v)) continue;
+            smallest = std::min(smallest, v);
+            largest = std::max(largest, v);
+          }
+        }
+        // With a multiple of 0 or more, the extremes are the series' extremes times an end.
+        if (smallest <= largest) {
+          least = std::min(smallest * low, smallest * high);
+          most = std::max(largest * low, largest * high);
+        }
+        if (!has_series) {
+          file_.fail(item.first, fmt::format("{}: scale multiplies the scenario's series for '{}', "
+                                             "but the scenario sets none; set it under series: or "
+                                             "give a range",
+                                             what, name));
+        }
+      }
+      if ((input->low && least < *input->low) || (input->high && most > *input->high)) {
+        file_.fail(bounds,
+                   fmt::format("{}: the input would reach {:g} to {:g}, outside its range [{}, {}]",
+                               bounds_what, least, most,
+                               input->low ? fmt::format("{:g}", *input->low) : "-inf",
+                               input->high ? fmt::format("{:g}", *input->high) : "inf"));
+      }
+      Scenario::Uncertain uncertain;
+      uncertain.factor.name = name;
+      uncertain.factor.mode = scale ? engine::InputFactor::Mode::kScale : engine::InputFactor::Mode::kLevel;
+      uncertain.factor.low = low;
+      uncertain.factor.high = high;
+      if (spec["why"]) uncertain.why = file_.text_of(spec["why"], what + ": why");
+      uncertain.line = file_.line(item.first);
+      s.summary.push_back(
+          scale ? fmt::format("Deep uncertainty (explored by latwin explore): {} between {:g} and {:g} "
+                              "times its series.",
+                              name, low, high)
+                : fmt::format("Deep uncertainty (explored by latwin explore): {} anywhere from {:g} to "
+                              "{:g}, in every year.",
+                              name, low, high));
+      s.uncertain.push_back(std::move(uncertain));
     }
   }
 

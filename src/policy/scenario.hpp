@@ -12,6 +12,9 @@
 //     recession: {on: true, intensity: 1.5}
 //   parameters:            # fixed values for uncertain parameters, every member
 //     opening_rate: 0.01
+//   uncertain:             # deep uncertainties, sampled by latwin explore only
+//     china_posture: {range: [0.3, 0.9], why: ...}       # the input's level, every year
+//     commodity_price_index: {scale: [0.8, 1.2], why: ...}  # times the series above
 #include <map>
 #include <optional>
 #include <string>
@@ -32,6 +35,14 @@ struct Scenario {
   // (input, element) -> values for every year start .. horizon + 1; element "" for all.
   std::map<std::pair<std::string, std::string>, engine::Series> series;
   std::vector<engine::ParamOverride> overrides;
+  // Deep uncertainties: scenario inputs with a range and no probabilities. Runs that compare
+  // or optimise use the series above; latwin explore samples these as factors.
+  struct Uncertain {
+    engine::InputFactor factor;
+    std::string why;
+    int line = 0;
+  };
+  std::vector<Uncertain> uncertain;
   std::vector<std::string> summary;  // one plain line per setting
 };
 

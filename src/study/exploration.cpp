@@ -27,23 +27,38 @@ class HorizonValues : public engine::RunSink {
 
 }  // namespace
 
-std::vector<std::string> uncertain_parameters(const engine::Plan& plan,
-                                              const policy::Scenario& scenario) {
+std::vector<std::string> ExplorationFactors::names() const {
+  std::vector<std::string> all = parameters;
+  for (const auto& input : inputs) {
+    all.push_back(input.mode == engine::InputFactor::Mode::kScale ? input.name + " (scenario, x)"
+                                                                  : input.name + " (scenario)");
+  }
+  return all;
+}
+
+double ExplorationFactors::shown_value(std::size_t column, double u) const {
+  if (column < parameters.size()) return u;
+  const engine::InputFactor& input = inputs.at(column - parameters.size());
+  return input.low + (input.high - input.low) * u;
+}
+
+ExplorationFactors exploration_factors(const engine::Plan& plan, const policy::Scenario& scenario) {
   std::set<std::string> fixed;
   for (const auto& over : scenario.overrides) fixed.insert(over.variable);
-  std::vector<std::string> factors;
+  ExplorationFactors factors;
   for (const auto& var : plan.variables) {
     if (var.role == engine::VarRole::kParam && var.param_stream && !fixed.contains(var.name)) {
-      factors.push_back(var.name);
+      factors.parameters.push_back(var.name);
     }
   }
+  for (const auto& uncertain : scenario.uncertain) factors.inputs.push_back(uncertain.factor);
   return factors;
 }
 
 std::vector<double> index_over_design(std::shared_ptr<const engine::Plan> plan,
                                       const policy::Scenario& scenario,
                                       const policy::Strategy& strategy,
-                                      const std::vector<std::string>& factors,
+                                      const ExplorationFactors& factors,
                                       const std::vector<double>& unit,
                                       const std::vector<std::uint64_t>& event_members,
                                       const std::string& index, std::uint64_t seed, int threads) {
@@ -56,7 +71,8 @@ std::vector<double> index_over_design(std::shared_ptr<const engine::Plan> plan,
   spec.overrides = scenario.overrides;
   spec.inputs = strategy.inputs();
   spec.inputs.scenario = scenario.series;
-  spec.design.factors = factors;
+  spec.design.factors = factors.parameters;
+  spec.design.inputs = factors.inputs;
   spec.design.unit = unit;
   spec.design.event_members = event_members;
   HorizonValues sink(spec.members);

@@ -1,7 +1,7 @@
 #pragma once
-// Runs a strategy over an experimental design of the model's uncertain parameters
-// (latwin explore): member i of the ensemble takes row i of the design, as quantiles of each
-// parameter's distribution. Strategies run on the same design rows, so their outcomes are
+// Runs a strategy over an experimental design of the model's uncertain parameters and the
+// scenario's deep uncertainties (latwin explore): member i of the ensemble takes row i of the
+// design, as quantiles of each parameter's distribution and points in each input's range. Strategies run on the same design rows, so their outcomes are
 // compared row by row.
 #include <cstdint>
 #include <memory>
@@ -14,16 +14,28 @@
 
 namespace latwin::study {
 
-// The model's uncertain parameters (params with a distribution, not fixed by the scenario),
-// in model order: the factors an exploration samples.
-std::vector<std::string> uncertain_parameters(const engine::Plan& plan,
-                                              const policy::Scenario& scenario);
+// What an exploration samples: the model's uncertain parameters (params with a
+// distribution, not fixed by the scenario), in model order, then the scenario's deep
+// uncertainties (its `uncertain:` inputs). A design row has one value in (0, 1) per factor.
+struct ExplorationFactors {
+  std::vector<std::string> parameters;
+  std::vector<engine::InputFactor> inputs;
+
+  std::size_t size() const { return parameters.size() + inputs.size(); }
+  // Parameters by name; inputs as "NAME (scenario)", or "NAME (scenario, x)" when scaled.
+  std::vector<std::string> names() const;
+  // A column's value as an analyst reads it: a parameter's quantile as it is, an input's
+  // level (or multiple) as low + (high - low) u.
+  double shown_value(std::size_t column, double u) const;
+};
+
+ExplorationFactors exploration_factors(const engine::Plan& plan, const policy::Scenario& scenario);
 
 // The index at the horizon for each row of unit (rows x factors.size(), values in (0, 1)).
 std::vector<double> index_over_design(std::shared_ptr<const engine::Plan> plan,
                                       const policy::Scenario& scenario,
                                       const policy::Strategy& strategy,
-                                      const std::vector<std::string>& factors,
+                                      const ExplorationFactors& factors,
                                       const std::vector<double>& unit,
                                       const std::vector<std::uint64_t>& event_members,
                                       const std::string& index, std::uint64_t seed, int threads);

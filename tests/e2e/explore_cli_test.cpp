@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -26,7 +27,7 @@ TEST_F(ExploreCliTest, MorrisAndPrimAgainstAReference) {
   CliRun run = explore("--strategy security-first --strategy status-quo --design morris --samples 2 "
                        "--quiet --out out --store runs.sqlite");
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_THAT(run.out, HasSubstr("Parameters it depends on most (Morris mu*)"));
+  EXPECT_THAT(run.out, HasSubstr("What it depends on most (Morris mu*)"));
   EXPECT_THAT(run.out, HasSubstr("When security-first does worse than status-quo"));
   auto doc = nlohmann::json::parse(read(dir_ / "out/explore.json"));
   EXPECT_EQ(doc["format"], "latwin-explore/1");
@@ -41,6 +42,27 @@ TEST_F(ExploreCliTest, MorrisAndPrimAgainstAReference) {
   auto stored = store.load(1);
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->kind, "explore");
+}
+
+// The scenario's deep uncertainties are factors beside the parameters: listed, sampled in
+// their own ranges, and they move the outcome (border enforcement moves migration, a
+// component of the index).
+TEST_F(ExploreCliTest, TheScenariosDeepUncertaintiesAreSampled) {
+  std::ofstream(dir_ / "deep.yaml") <<
+      ("name: deep\ndescription: one deep uncertainty\nbudget_envelope: 1.75e9\n"
+        "uncertain:\n  us_border_deterrence: {range: [0, 0.9], why: FY2024 to FY2025}\n");
+  CliRun run = explore("--scenario deep.yaml --strategy status-quo --design morris --samples 2 "
+                       "--quiet --no-store --out out");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("and 1 deep uncertainties of the scenario"));
+  auto doc = nlohmann::json::parse(read(dir_ / "out/explore.json"));
+  ASSERT_EQ(doc["deep_uncertainties"].size(), 1u);
+  EXPECT_EQ(doc["deep_uncertainties"][0]["input"], "us_border_deterrence");
+  EXPECT_EQ(doc["deep_uncertainties"][0]["high"], 0.9);
+  EXPECT_EQ(doc["factors"].back(), "us_border_deterrence (scenario)");
+  const auto& effect = doc["morris"].back();
+  EXPECT_EQ(effect["factor"], "us_border_deterrence (scenario)");
+  EXPECT_GT(effect["mu_star"].get<double>(), 0.0);
 }
 
 TEST_F(ExploreCliTest, LatinHypercubeIsDeterministicAcrossThreads) {

@@ -57,6 +57,7 @@ struct Prepared {
   bool sample = true;
   std::unordered_map<std::uint32_t, std::uint32_t> design_columns;  // param stream -> factor
   const double* design_unit = nullptr;  // RunSpec::design.unit, which outlives the run
+  std::size_t design_factors = 0;       // its columns: parameters, then inputs
   const std::uint64_t* event_members = nullptr;  // RunSpec::design.event_members
   std::uint64_t design_first_member = 0;
 };
@@ -258,10 +259,38 @@ Prepared prepare(const Plan& plan, const RunSpec& spec) {
       throw ModelError(fmt::format("design: '{}' is listed twice", design.factors[f]));
     }
   }
-  if (!design.factors.empty()) {
-    if (design.unit.size() != design.factors.size() * spec.members) {
+  for (std::size_t f = 0; f < design.inputs.size(); ++f) {
+    const InputFactor& factor = design.inputs[f];
+    if (!std::isfinite(factor.low) || !std::isfinite(factor.high) || factor.low > factor.high) {
+      throw ModelError(fmt::format("design: input '{}' has no valid range [{}, {}]", factor.name,
+                                   factor.low, factor.high));
+    }
+    bool read = false;
+    for (std::size_t i = 0; i < plan.series.size(); ++i) {
+      if (plan.series[i].kind != SeriesKind::kScenario || plan.series[i].name != factor.name) continue;
+      ResolvedSeries& resolved = prep.series[i];
+      if (resolved.design_column >= 0) {
+        throw ModelError(fmt::format("design: input '{}' is listed twice", factor.name));
+      }
+      if (factor.mode == InputFactor::Mode::kScale && !resolved.series) {
+        throw ModelError(fmt::format("design: input '{}' is to be scaled, but the run gives no "
+                                     "series for it to scale",
+                                     factor.name));
+      }
+      resolved.design_column = static_cast<std::int32_t>(design.factors.size() + f);
+      resolved.design_scale = factor.mode == InputFactor::Mode::kScale;
+      resolved.design_low = factor.low;
+      resolved.design_high = factor.high;
+      read = true;
+    }
+    if (!read) {
+      throw ModelError(fmt::format("design: the model reads no scenario input '{}'", factor.name));
+    }
+  }
+  if (design.columns() > 0) {
+    if (design.unit.size() != design.columns() * spec.members) {
       throw ModelError(fmt::format("design: {} values for {} members x {} factors",
-                                   design.unit.size(), spec.members, design.factors.size()));
+                                   design.unit.size(), spec.members, design.columns()));
     }
     for (double u : design.unit) {
       if (!(u > 0 && u < 1)) {
@@ -269,6 +298,7 @@ Prepared prepare(const Plan& plan, const RunSpec& spec) {
       }
     }
     prep.design_unit = design.unit.data();
+    prep.design_factors = design.columns();
     prep.design_first_member = spec.first_member;
   }
   if (!design.event_members.empty()) {
@@ -366,10 +396,10 @@ class BatchRunner {
     ctx_.series = prep_.series.data();
     ctx_.event_members = prep_.event_members;
     ctx_.design_first_member = prep_.design_first_member;
-    if (!prep_.design_columns.empty()) {
-      ctx_.design_columns = &prep_.design_columns;
+    if (prep_.design_unit) {
+      if (!prep_.design_columns.empty()) ctx_.design_columns = &prep_.design_columns;
       ctx_.design_unit = prep_.design_unit;
-      ctx_.design_factors = prep_.design_columns.size();
+      ctx_.design_factors = prep_.design_factors;
       ctx_.design_first_member = prep_.design_first_member;
     }
     for (std::uint32_t i = 0; i < plan_.constant_count; ++i) {

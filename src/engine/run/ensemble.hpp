@@ -48,10 +48,24 @@ struct ParamOverride {
 // event_members (optional, one per member) makes member first_member + i draw its random
 // events (shocks, elections: every per-step draw) as member event_members[i] would, so that
 // design rows meant to differ only in their parameters also share their luck.
+// inputs are further factors over scenario inputs (deep uncertainties: no distribution, only
+// a range): their columns follow the parameters' in unit, so each member has
+// factors.size() + inputs.size() values. A quantile u gives the input low + (high - low) u
+// in every year and element (kLevel), or multiplies the run's own series by it (kScale).
+struct InputFactor {
+  enum class Mode { kLevel, kScale };
+  std::string name;  // the scenario input, as the model reads it with scenario("name")
+  Mode mode = Mode::kLevel;
+  double low = 0, high = 0;
+};
+
 struct ParameterDesign {
   std::vector<std::string> factors;
+  std::vector<InputFactor> inputs;
   std::vector<double> unit;
   std::vector<std::uint64_t> event_members;
+
+  std::size_t columns() const { return factors.size() + inputs.size(); }
 };
 
 // Everything that defines a run, as a value: print it, store it, replay it.

@@ -92,6 +92,17 @@ void execute(const Instr* begin, const Instr* end, double* operands, std::uint32
       }
       case OpCode::kSeries: {
         const ResolvedSeries& series = ctx.series[in->imm];
+        if (series.design_column >= 0) {
+          const double span = series.design_high - series.design_low;
+          for (std::uint32_t lane = 0; lane < lanes; ++lane) {
+            std::uint64_t row = ctx.first_member + lane - ctx.design_first_member;
+            double factor =
+                series.design_low + span * ctx.design_unit[row * ctx.design_factors +
+                                                           static_cast<std::size_t>(series.design_column)];
+            dst[lane] = series.design_scale ? series_value(series, a[lane]) * factor : factor;
+          }
+          break;
+        }
         LATWIN_LANES(series_value(series, a[lane]));
       }
       case OpCode::kRandNormal:

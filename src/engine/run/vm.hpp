@@ -12,6 +12,10 @@ namespace latwin::engine {
 struct ResolvedSeries {
   const Series* series = nullptr;  // null: no values (NaN, or 0 for allocations)
   SeriesKind kind = SeriesKind::kData;
+  // A design's input factor (ParameterDesign::inputs) decides this series per member.
+  std::int32_t design_column = -1;
+  bool design_scale = false;
+  double design_low = 0, design_high = 0;
 };
 
 struct ExecContext {
@@ -21,7 +25,7 @@ struct ExecContext {
   const LookupTable* lookups = nullptr;
   const ResolvedSeries* series = nullptr;
   // A parameter design (RunSpec::design): parameter stream -> column, and the quantiles of
-  // member design_first_member onwards, design_columns->size() per member.
+  // member design_first_member onwards, design_factors per member.
   const std::unordered_map<std::uint32_t, std::uint32_t>* design_columns = nullptr;
   const double* design_unit = nullptr;
   std::size_t design_factors = 0;

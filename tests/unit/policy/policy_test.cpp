@@ -17,6 +17,7 @@
 namespace latwin::policy {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 const std::string kRoot = LATWIN_SOURCE_DIR;
@@ -353,6 +354,53 @@ TEST(ScenarioErrors, EachKindOfMistake) {
               HasSubstr("has no element 'XYZ'"));
   EXPECT_THAT(scenario_error(head + "horizont: 2030\n"), HasSubstr("did you mean 'horizon'"));
   EXPECT_THAT(scenario_error("name: s\n"), HasSubstr("'description' is missing"));
+}
+
+TEST(Scenario, DeepUncertaintiesAreRangesOrMultiples) {
+  Scenario s = scenario_from(std::string(kHead) +
+                             "series:\n  commodity_price_index: {2024: 1, 2030: 1.2}\n"
+                             "uncertain:\n"
+                             "  china_posture: {range: [0.2, 0.9], why: China's choice}\n"
+                             "  commodity_price_index: {scale: [0.8, 1.25]}\n");
+  ASSERT_EQ(s.uncertain.size(), 2u);
+  EXPECT_EQ(s.uncertain[0].factor.name, "china_posture");
+  EXPECT_EQ(s.uncertain[0].factor.mode, engine::InputFactor::Mode::kLevel);
+  EXPECT_EQ(s.uncertain[0].factor.low, 0.2);
+  EXPECT_EQ(s.uncertain[0].factor.high, 0.9);
+  EXPECT_EQ(s.uncertain[0].why, "China's choice");
+  EXPECT_EQ(s.uncertain[0].line, 6);
+  EXPECT_EQ(s.uncertain[1].factor.mode, engine::InputFactor::Mode::kScale);
+  EXPECT_EQ(s.uncertain[1].factor.high, 1.25);
+  // The series a comparison runs is the stated one: deep uncertainties are for exploring.
+  EXPECT_EQ(s.series.at({"commodity_price_index", ""}).values.at(6), 1.2);
+}
+
+TEST(ScenarioErrors, DeepUncertaintyMistakes) {
+  const std::string head = std::string(kHead) + "uncertain:\n";
+  EXPECT_THAT(scenario_error(head + "  china_postur: {range: [0, 1]}\n"),
+              AllOf(HasSubstr("test.yaml:4:"), HasSubstr("did you mean 'china_posture'")));
+  EXPECT_THAT(scenario_error(head + "  china_posture: {range: [0, 1.5]}\n"),
+              HasSubstr("outside its range [0, 1]"));
+  EXPECT_THAT(scenario_error(head + "  china_posture: {range: [0.8, 0.2]}\n"),
+              HasSubstr("LOW 0.8 is above HIGH 0.2"));
+  EXPECT_THAT(scenario_error(head + "  china_posture: {range: [0.2]}\n"),
+              HasSubstr("expected two numbers [LOW, HIGH]"));
+  EXPECT_THAT(scenario_error(head + "  china_posture: {why: no range}\n"),
+              HasSubstr("give either range"));
+  EXPECT_THAT(scenario_error(head + "  china_posture: {range: [0, 1], scale: [1, 2]}\n"),
+              HasSubstr("not both"));
+  EXPECT_THAT(scenario_error(head + "  commodity_price_index: {scale: [0.5, 2]}\n"),
+              HasSubstr("the scenario sets none"));
+  EXPECT_THAT(scenario_error(head + "  transition_year[VEN]: {range: [2026, 2030]}\n"),
+              HasSubstr("every country alike"));
+  EXPECT_THAT(scenario_error(std::string(kHead) + "series:\n  china_posture: 0.6\nuncertain:\n"
+                                                  "  china_posture: {scale: [-1, 1]}\n"),
+              HasSubstr("must not be negative"));
+  EXPECT_THAT(scenario_error(std::string(kHead) + "series:\n  china_posture: 0.6\nuncertain:\n"
+                                                  "  china_posture: {scale: [0.5, 2]}\n"),
+              HasSubstr("would reach 0.3 to 1.2, outside its range [0, 1]"));
+  EXPECT_THAT(scenario_error(head + "  china_posture: {range: [0, 1], low: 0}\n"),
+              HasSubstr("low"));
 }
 
 TEST(ScenarioErrors, UnreadableFile) {

@@ -117,5 +117,80 @@ TEST(ParameterDesign, BadDesignsAreRefused) {
   EXPECT_THAT(error_of(spec_with({0.5, 1.0}, 1)), ::testing::HasSubstr("outside (0, 1)"));
 }
 
+// Deep uncertainties: a scenario input set per member from a range (level), or the run's own
+// series multiplied per member (scale), in every year and element alike.
+const char* kInputModel = R"(
+simulation start = 2024 stop = 2026 dt = 1
+dimension place = {A, B}
+param rate [1] = 5 ~ uniform(0, 10) "a rate" source "test"
+aux posture[place] [1] = scenario("posture", 0.5)
+aux price [1] = scenario("price", 1)
+aux shown [1] = rate * 0
+)";
+
+engine::Series yearly(int first_year, std::vector<double> values) {
+  engine::Series series;
+  series.first_year = first_year;
+  series.values = std::move(values);
+  return series;
+}
+
+TEST(ParameterDesign, InputFactorsSetOrScaleTheScenarioPerMember) {
+  auto plan = compile_ok(kInputModel);
+  engine::RunSpec spec;
+  spec.members = 3;
+  spec.save = {"posture", "price", "rate"};
+  spec.inputs.scenario[{"price", ""}] = yearly(2024, {1.0, 2.0, 4.0, 4.0});
+  spec.design.factors = {"rate"};
+  spec.design.inputs = {{"posture", engine::InputFactor::Mode::kLevel, 0.2, 0.8},
+                        {"price", engine::InputFactor::Mode::kScale, 0.5, 1.5}};
+  // Columns: rate, posture, price.
+  spec.design.unit = {0.5, 0.25, 0.5,  //
+                      0.1, 0.5, 0.25,  //
+                      0.9, 0.75, 0.75};
+  Collected run = run_collect(plan, spec);
+  const double posture[] = {0.35, 0.5, 0.65};
+  const double scale[] = {1.0, 0.75, 1.25};
+  const double price[] = {1.0, 2.0, 4.0};
+  for (std::uint64_t m = 0; m < 3; ++m) {
+    for (std::size_t t = 0; t < 3; ++t) {
+      for (const char* place : {"A", "B"}) {
+        EXPECT_NEAR(run.trajectories->value("posture", place, t, m), posture[m], 1e-12);
+      }
+      EXPECT_NEAR(run.trajectories->value("price", "", t, m), price[t] * scale[m], 1e-12);
+    }
+  }
+  EXPECT_NEAR(run.trajectories->value("rate", "", 0, 1), 1.0, 1e-12);
+  // Only inputs, no parameter factors: the columns are the inputs'.
+  spec.design.factors.clear();
+  spec.design.unit = {0.25, 0.5, 0.5, 0.25, 0.75, 0.75};
+  Collected inputs_only = run_collect(plan, spec);
+  EXPECT_NEAR(inputs_only.trajectories->value("posture", "B", 2, 1), 0.5, 1e-12);
+  EXPECT_NEAR(inputs_only.trajectories->value("price", "", 1, 2), 2.0 * 1.25, 1e-12);
+}
+
+TEST(ParameterDesign, BadInputFactorsAreRefused) {
+  auto plan = compile_ok(kInputModel);
+  auto error_of = [&](std::vector<engine::InputFactor> inputs) -> std::string {
+    engine::RunSpec spec;
+    spec.members = 1;
+    spec.design.inputs = std::move(inputs);
+    spec.design.unit.assign(spec.design.inputs.size(), 0.5);
+    try {
+      engine::run_ensemble(plan, spec, {});
+    } catch (const ModelError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  using Mode = engine::InputFactor::Mode;
+  EXPECT_THAT(error_of({{"oil", Mode::kLevel, 0, 1}}), ::testing::HasSubstr("reads no scenario input 'oil'"));
+  EXPECT_THAT(error_of({{"price", Mode::kScale, 0.5, 2}}), ::testing::HasSubstr("no series for it to scale"));
+  EXPECT_THAT(error_of({{"price", Mode::kLevel, 2, 1}}), ::testing::HasSubstr("no valid range"));
+  EXPECT_THAT(error_of({{"price", Mode::kLevel, 0, 1}, {"price", Mode::kLevel, 0, 1}}),
+              ::testing::HasSubstr("listed twice"));
+  EXPECT_EQ(error_of({{"price", Mode::kLevel, 0, 1}}), "");
+}
+
 }  // namespace
 }  // namespace latwin::test
