@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <boost/math/distributions/binomial.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -46,6 +48,10 @@ void validate(const std::vector<double>& x, std::size_t dims, const std::vector<
   if (!(options.min_mass >= 0 && options.min_mass <= 1)) {
     throw std::invalid_argument(
         fmt::format("prim: min_mass must be between 0 and 1, not {}", options.min_mass));
+  }
+  if (!(options.max_quasi_p > 0 && options.max_quasi_p <= 1)) {
+    throw std::invalid_argument(
+        fmt::format("prim: max_quasi_p must be above 0 and at most 1, not {}", options.max_quasi_p));
   }
   if (!(options.density_tolerance >= 0) || !std::isfinite(options.density_tolerance)) {
     throw std::invalid_argument(fmt::format("prim: density_tolerance must be 0 or more, not {}",
@@ -251,6 +257,16 @@ PrimBox snapshot(const SearchBox& box, std::size_t total_points, std::size_t tot
   return out;
 }
 
+// P(X >= cases) for X ~ Binomial(points, density): how often a box of this many points drawn
+// at that density would hold as many cases.
+double quasi_p_value(std::size_t points, std::size_t cases, double density) {
+  if (cases == 0) return 1;
+  if (!(density > 0)) return 0;
+  if (density >= 1) return 1;
+  boost::math::binomial_distribution<double> binomial(static_cast<double>(points), density);
+  return boost::math::cdf(boost::math::complement(binomial, static_cast<double>(cases - 1)));
+}
+
 bool contains(const Table& table, const std::vector<double>& low, const std::vector<double>& high,
               std::size_t point) {
   for (std::size_t factor = 0; factor < table.dims; ++factor) {
@@ -401,6 +417,48 @@ PrimResult search(const Table& table, const std::vector<char>& active, const Pri
     }
     box.points += best->moved;
     box.cases += best->moved_cases;
+  }
+
+  // Pruning: lift the least significant limit while one is not significant. Ties: the
+  // higher factor index goes first (a fixed order).
+  auto quasi_p_values = [&] {
+    std::vector<double> values(dims, 1.0);
+    for (std::size_t factor = 0; factor < dims; ++factor) {
+      if (!box.restricts(factor)) continue;
+      std::size_t points = 0, cases = 0;
+      std::vector<double> low = box.low, high = box.high;
+      low[factor] = -kInf;
+      high[factor] = kInf;
+      for (std::size_t point = 0; point < table.n; ++point) {
+        if (!active[point] || !contains(table, low, high, point)) continue;
+        ++points;
+        cases += table.interesting[point] ? 1 : 0;
+      }
+      values[factor] = quasi_p_value(box.points, box.cases,
+                                     static_cast<double>(cases) / static_cast<double>(points));
+    }
+    return values;
+  };
+  result.quasi_p = quasi_p_values();
+  while (options.max_quasi_p < 1) {
+    std::size_t worst = dims;
+    for (std::size_t factor = 0; factor < dims; ++factor) {
+      if (box.restricts(factor) && result.quasi_p[factor] > options.max_quasi_p &&
+          (worst == dims || result.quasi_p[factor] >= result.quasi_p[worst])) {
+        worst = factor;
+      }
+    }
+    if (worst == dims) break;
+    box.low[worst] = -kInf;
+    box.high[worst] = kInf;
+    box.points = 0;
+    box.cases = 0;
+    for (std::size_t point = 0; point < table.n; ++point) {
+      box.inside[point] = active[point] && contains(table, box.low, box.high, point);
+      box.points += box.inside[point] ? 1 : 0;
+      box.cases += box.inside[point] && table.interesting[point] ? 1 : 0;
+    }
+    result.quasi_p = quasi_p_values();
   }
   result.box = snapshot(box, total_points, total_cases);
   return result;

@@ -50,6 +50,14 @@ struct PrimOptions {
   // of the trajectory's highest density. Larger values trade density for coverage.
   double density_tolerance = 0.05;
   PrimObjective objective = PrimObjective::kGainPerPoint;
+  // Pruning of the suggested box (after pasting): a limit whose quasi-p-value is above this
+  // is lifted, the least significant first, until every limit left is significant. A limit's
+  // quasi-p-value (Bryant and Lempert 2010, as the EMA workbench computes it) is the chance
+  // that a box with the box's points, drawn at the density the box has without that limit,
+  // would hold as many cases as the box does (one-sided binomial). With many factors and
+  // few points, peeling also trims factors that merely happen to raise the density a little;
+  // those limits come back with large quasi-p-values. 1 turns pruning off.
+  double max_quasi_p = 0.05;
 };
 
 // One restricted factor of a box; low is -inf or high +inf when only one side is restricted.
@@ -74,9 +82,11 @@ struct PrimResult {
   std::vector<PrimBox> trajectory;
   // Index in the trajectory of the suggested box (see PrimOptions::density_tolerance).
   std::size_t chosen = 0;
-  // The suggested box: trajectory[chosen] after pasting (the same box when pasting is off or
-  // no paste raises its density).
+  // The suggested box: trajectory[chosen] after pasting and pruning (the same box when
+  // neither changes it).
   PrimBox box;
+  // The quasi-p-value of each limit of the suggested box, by factor (1 where unrestricted).
+  std::vector<double> quasi_p;
   // Share of all points that are cases: the density of the whole space.
   double base_density = 0;
 };

@@ -325,6 +325,62 @@ TEST(Prim, PastingExtendsTheChosenBoxWhileDensityRises) {
   EXPECT_EQ(unpasted.box.points, 42u);
 }
 
+// P(X >= k) for X ~ Binomial(n, p), summed term by term.
+double binomial_tail(std::size_t n, std::size_t k, double p) {
+  double tail = 0;
+  for (std::size_t i = k; i <= n; ++i) {
+    tail += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) +
+                     static_cast<double>(i) * std::log(p) + static_cast<double>(n - i) * std::log1p(-p));
+  }
+  return tail;
+}
+
+TEST(Prim, QuasiPValueIsTheBinomialTailAtTheDensityWithoutTheLimit) {
+  // The pasting case above: the box [47.5, 96.5] holds 47 cases in 49 points; without its
+  // limits the density is 47/100.
+  Data data;
+  data.dims = 1;
+  for (int i = 0; i < 100; ++i) {
+    data.x.push_back(i);
+    data.interesting.push_back(i >= 50 && i <= 96);
+  }
+  PrimOptions options;
+  options.peel_alpha = 0.2;
+  options.paste_alpha = 0.02;
+  options.min_points = 5;
+  options.min_mass = 0;
+  PrimResult result = prim(data.x, data.dims, data.interesting, options);
+  ASSERT_EQ(result.box.points, 49u);
+  ASSERT_EQ(result.quasi_p.size(), 1u);
+  EXPECT_NEAR(result.quasi_p[0], binomial_tail(49, 47, 0.47), 1e-3 * binomial_tail(49, 47, 0.47));
+}
+
+TEST(Prim, PruningLiftsLimitsThatChanceExplains) {
+  // Few points and many factors: peeling also trims noise factors, each by a little. Pruning
+  // keeps the planted factors only, and every limit it keeps is significant.
+  std::size_t unpruned_extra = 0;
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    SCOPED_TRACE(seed);
+    Data data = uniform_data(seed, 400, 30, 0.02, in_planted_box);
+    PrimOptions off;
+    off.max_quasi_p = 1;
+    PrimResult unpruned = prim(data.x, data.dims, data.interesting, off);
+    unpruned_extra += unpruned.box.restricted().size() - 2;
+    PrimResult pruned = prim(data.x, data.dims, data.interesting);
+    std::vector<std::size_t> kept;
+    for (const Limit& limit : pruned.box.restricted()) kept.push_back(limit.factor);
+    EXPECT_EQ(kept, (std::vector<std::size_t>{0, 2})) << describe_box(pruned.box, factor_names(30));
+    for (std::size_t factor : kept) EXPECT_LE(pruned.quasi_p[factor], 0.05);
+    // The counts are the lifted box's own.
+    Count count = recount(data, pruned.box.low, pruned.box.high);
+    EXPECT_EQ(count.points, pruned.box.points);
+    EXPECT_EQ(count.cases, pruned.box.cases);
+    std::cout << "  seed " << seed << ": unpruned " << unpruned.box.restricted().size()
+              << " limits, pruned " << describe_box(pruned.box, factor_names(30)) << "\n";
+  }
+  EXPECT_GT(unpruned_extra, 5u);  // the problem pruning solves is there
+}
+
 TEST(Prim, ChosenBoxIsTheFirstWithinTheToleranceOfTheBestDensity) {
   // The trajectory of the pasting case above: densities 0.47, 0.5875, 0.734, 0.904, 0.952, 1.
   Data data;
@@ -478,6 +534,7 @@ PrimOptions random_options() {
   options.min_mass = *rc::gen::inRange(0, 20) / 100.0;
   options.paste = *rc::gen::arbitrary<bool>();
   options.density_tolerance = *rc::gen::inRange(0, 30) / 100.0;
+  options.max_quasi_p = *rc::gen::element(0.01, 0.05, 0.5, 1.0);
   options.objective =
       *rc::gen::arbitrary<bool>() ? PrimObjective::kDensity : PrimObjective::kGainPerPoint;
   return options;
@@ -520,11 +577,16 @@ RC_GTEST_PROP(PrimProperties, EveryBoxAgreesWithARecountAndStaysInRange, ()) {
       RC_ASSERT(after.high[j] <= before.high[j]);
     }
   }
-  // The pasted box holds the chosen one and is at least as dense.
+  // The pasted and pruned box holds the chosen one; without pruning it is at least as
+  // dense; every limit pruning keeps is significant.
   check_box(data, result.box, cases);
   const PrimBox& chosen = result.trajectory[result.chosen];
-  RC_ASSERT(result.box.density >= chosen.density);
+  if (options.max_quasi_p == 1) RC_ASSERT(result.box.density >= chosen.density);
   RC_ASSERT(result.box.points >= chosen.points);
+  RC_ASSERT(result.quasi_p.size() == dims);
+  for (const Limit& limit : result.box.restricted()) {
+    RC_ASSERT(result.quasi_p[limit.factor] <= options.max_quasi_p);
+  }
   for (std::size_t j = 0; j < dims; ++j) {
     RC_ASSERT(result.box.low[j] <= chosen.low[j]);
     RC_ASSERT(result.box.high[j] >= chosen.high[j]);
