@@ -6,7 +6,6 @@
 #include <pagmo/algorithms/nsga2.hpp>
 #include <pagmo/population.hpp>
 #include <pagmo/problem.hpp>
-#include <pagmo/utils/multi_objective.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -108,9 +107,13 @@ OptimizerResult maximise(std::size_t dims, const Objective& objective,
 std::vector<ParetoPoint> pareto_front(std::size_t dims, std::size_t objectives,
                                       const MultiObjective& objective,
                                       const OptimizerOptions& options,
-                                      const std::function<void(const OptimizerStep&)>& progress) {
+                                      const std::function<void(const OptimizerStep&)>& progress,
+                                      const std::vector<double>& start) {
   if (dims == 0 || objectives < 2) {
     throw std::invalid_argument("pareto_front: needs decision variables and two objectives or more");
+  }
+  if (!start.empty() && start.size() != dims) {
+    throw std::invalid_argument("pareto_front: the starting point has the wrong size");
   }
   std::size_t size = options.population == 0 ? 40 : options.population;
   size = std::max<std::size_t>((size + 3) / 4 * 4, 8);  // NSGA-II pairs parents in fours
@@ -118,13 +121,24 @@ std::vector<ParetoPoint> pareto_front(std::size_t dims, std::size_t objectives,
     throw std::invalid_argument("pareto_front: fewer evaluations than one population");
   }
   pagmo::problem problem{MultiObjectiveProblem{dims, objectives, objective}};
-  pagmo::population population{problem, size, seed32(options.seed)};
+  // The start takes the place of the last random individual, so it costs no extra evaluation.
+  pagmo::population population{problem, start.empty() ? size : size - 1, seed32(options.seed)};
+  auto values_of = [](const pagmo::vector_double& f) {
+    std::vector<double> values;
+    for (double v : f) values.push_back(v >= kWorst ? -INFINITY : -v);
+    return values;
+  };
+  std::vector<ParetoPoint> candidates;
+  if (!start.empty()) {
+    population.push_back(start);
+    candidates.push_back({start, values_of(population.get_f().back())});
+  }
   pagmo::algorithm algorithm{pagmo::nsga2(1, 0.95, 10., 0.01, 50., seed32(options.seed + 1))};
   std::size_t evaluations = size;
   auto report = [&] {
     if (!progress) return;
     double best = -std::numeric_limits<double>::infinity();
-    for (const auto& f : population.get_f()) best = std::max(best, -f[0]);
+    for (const auto& f : population.get_f()) best = std::max(best, values_of(f)[0]);
     progress({evaluations, best});
   };
   report();
@@ -133,23 +147,37 @@ std::vector<ParetoPoint> pareto_front(std::size_t dims, std::size_t objectives,
     evaluations += size;
     report();
   }
-  std::vector<ParetoPoint> front;
-  const auto& fs = population.get_f();
-  const auto& xs = population.get_x();
-  auto fronts = std::get<0>(pagmo::fast_non_dominated_sorting(fs));
-  for (auto index : fronts.front()) {
-    ParetoPoint point;
-    point.x = xs[index];
-    for (double f : fs[index]) point.values.push_back(f >= kWorst ? -INFINITY : -f);
-    front.push_back(std::move(point));
+  for (std::size_t idx = 0; idx < population.size(); ++idx) {
+    candidates.push_back({population.get_x()[idx], values_of(population.get_f()[idx])});
   }
+  std::vector<ParetoPoint> front = non_dominated(candidates);
   std::sort(front.begin(), front.end(), [](const ParetoPoint& a, const ParetoPoint& b) {
     if (a.values[0] != b.values[0]) return a.values[0] > b.values[0];
     return a.x < b.x;
   });
-  front.erase(std::unique(front.begin(), front.end(),
-                          [](const ParetoPoint& a, const ParetoPoint& b) { return a.x == b.x; }),
-              front.end());
+  return front;
+}
+
+bool dominates(const std::vector<double>& a, const std::vector<double>& b) {
+  bool better = false;
+  for (std::size_t idx = 0; idx < a.size(); ++idx) {
+    if (a[idx] < b[idx]) return false;
+    if (a[idx] > b[idx]) better = true;
+  }
+  return better;
+}
+
+std::vector<ParetoPoint> non_dominated(const std::vector<ParetoPoint>& points) {
+  std::vector<ParetoPoint> front;
+  for (std::size_t idx = 0; idx < points.size(); ++idx) {
+    bool keep = true;
+    for (std::size_t other = 0; other < points.size() && keep; ++other) {
+      if (dominates(points[other].values, points[idx].values)) keep = false;
+      // A repeated x: the first one stands for all.
+      if (other < idx && points[other].x == points[idx].x) keep = false;
+    }
+    if (keep) front.push_back(points[idx]);
+  }
   return front;
 }
 

@@ -50,10 +50,21 @@ struct ParetoPoint {
 
 // The non-dominated points NSGA-II finds when maximising every objective over [0, 1]^dims
 // (population rounded up to a multiple of 4, at least 8), sorted by the first objective.
-std::vector<ParetoPoint> pareto_front(std::size_t dims, std::size_t objectives,
-                                      const MultiObjective& objective,
-                                      const OptimizerOptions& options,
-                                      const std::function<void(const OptimizerStep&)>& progress = {});
+// A non-finite value counts as the worst possible. progress (may be empty) is called after
+// every generation with the best first objective in the population. start (may be empty) is
+// put into the first population, and the front always holds a point at least as good as it
+// on every objective: NSGA-II's crowding may drop a point of the first rank, so the start is
+// checked against the final population. Throws std::invalid_argument on bad sizes.
+std::vector<ParetoPoint> pareto_front(
+    std::size_t dims, std::size_t objectives, const MultiObjective& objective,
+    const OptimizerOptions& options, const std::function<void(const OptimizerStep&)>& progress = {},
+    const std::vector<double>& start = {});
+
+// Whether a is at least as good as b on every value and better on one (higher is better).
+bool dominates(const std::vector<double>& a, const std::vector<double>& b);
+
+// The points no other point dominates, each x once, in their given order.
+std::vector<ParetoPoint> non_dominated(const std::vector<ParetoPoint>& points);
 
 // Shares a budget between units in proportion to weights, none above its cap: units whose
 // proportional share would pass their cap get the cap, and what they leave is shared among

@@ -860,6 +860,61 @@ void check_optimize(const json& doc) {
     for (std::string_view key : {"instrument", "group", "years"}) c.string(unit, key, at);
     c.number(unit, "usd_per_year", at);
   });
+  if (doc.contains("pareto")) {
+    const json& pareto = c.member(doc, "pareto", "");
+    c.string(pareto, "index", "pareto");
+    c.strings(pareto, "objectives", "pareto");
+    if (pareto.at("objectives").size() < 2) {
+      c.fail("\"pareto.objectives\" must name two objectives or more");
+    }
+    const json& points =
+        c.array(pareto, "points", "pareto", [&](const json& point, const std::string& at) {
+          c.number(point, "point", at);
+          c.string(point, "file", at);
+          c.number_or_null(point, "index", at);
+          const json& components = c.member(point, "components", at);
+          for (const json& objective : pareto.at("objectives")) {
+            c.number_or_null(components, objective.get<std::string>(), join_path(at, "components"));
+          }
+          const json& spending = c.member(point, "usd_per_year", at);
+          if (!spending.is_object()) {
+            c.fail(fmt::format("\"{}.usd_per_year\" must be an object", at));
+          }
+          for (const auto& [instrument, usd] : spending.items()) {
+            c.number(spending, instrument, join_path(at, "usd_per_year"));
+          }
+        });
+    if (points.empty()) c.fail("\"pareto.points\" is empty: a front has one point or more");
+  }
+}
+
+// "+0.0123", "-0.0040", "0.0000", or "n/a" for null.
+std::string signed_number(const json& value, int decimals) {
+  const std::string out = number(value, decimals);
+  return value.is_number() && value.get<double>() > 0 &&
+                 out.find_first_not_of("0.") != std::string::npos
+             ? "+" + out
+             : out;
+}
+
+// The objectives' names without the prefix they share up to an underscore
+// ("component_drugs", "component_trade" -> "drugs", "trade"), underscores as spaces.
+std::vector<std::string> objective_labels(const json& objectives) {
+  std::vector<std::string> names;
+  for (const json& name : objectives) names.push_back(name.get<std::string>());
+  std::size_t shared = names.empty() ? 0 : names.front().size();
+  for (const std::string& name : names) {
+    std::size_t common = 0;
+    while (common < shared && common < name.size() && name[common] == names.front()[common]) {
+      ++common;
+    }
+    shared = common;
+  }
+  const std::size_t underscore =
+      shared == 0 ? std::string::npos : names.front().rfind('_', shared - 1);
+  const std::size_t cut = underscore == std::string::npos ? 0 : underscore + 1;
+  for (std::string& name : names) name = readable(name.substr(std::min(cut, name.size())));
+  return names;
 }
 
 // About three significant digits; "n/a" for null.
@@ -1055,10 +1110,129 @@ void write_explore_page(Out out, const json& doc) {
       "</dl>\n</section>\n");
 }
 
+// The Pareto front: the components of every point as parallel coordinates, then a table.
+void write_pareto_section(Out out, const json& doc) {
+  const json& pareto = doc.at("pareto");
+  const json& points = pareto.at("points");
+  const std::vector<std::string> labels = objective_labels(pareto.at("objectives"));
+  fmt::format_to(
+      out,
+      "<section id=\"pareto\">\n<h2>Pareto front</h2>\n<p class=\"lead\">{} allocations of the "
+      "same budget, none better than another on every component of the index: gaining on one "
+      "component means giving up on another. Point 1, the one with the highest index, is the "
+      "strategy file <code>{}</code>; every point is a strategy file in <code>{}</code>.</p>\n"
+      "<div class=\"chart\" data-chart=\"pareto\" role=\"img\" aria-label=\"Mean components and "
+      "index of every allocation on the Pareto front, as parallel coordinates\"></div>\n"
+      "<p class=\"how\">How to read: one line an allocation, crossing one axis a component (its "
+      "mean over the members at the horizon; above 0 is better for the U.S. than at the start, "
+      "+0.10 about 10% better) and, last, the index, which weighs the components as the model "
+      "does; the colour is the index too. Lines that cross between two axes are a trade-off: "
+      "what one allocation gains there the other gives up. Point 1 is drawn thick.</p>\n"
+      "<table class=\"numbers compact\">\n<caption>Mean over the members at the horizon, by "
+      "allocation; the best value of each column in bold</caption>\n<thead><tr><th "
+      "scope=\"col\">point</th><th scope=\"col\">index</th>",
+      points.size(),
+      doc.contains("strategy_file") && doc.at("strategy_file").is_string()
+          ? text(doc.at("strategy_file"))
+          : "",
+      pareto.contains("folder") && pareto.at("folder").is_string() ? text(pareto.at("folder"))
+                                                                   : "");
+  for (const std::string& label : labels) {
+    fmt::format_to(out, "<th scope=\"col\">{}</th>", escape(label));
+  }
+  fmt::format_to(out, "<th scope=\"col\">largest spending</th></tr></thead>\n<tbody>\n");
+  // The best of each column: which point leads on what.
+  auto value_of = [](const json& value) {
+    return value.is_number() ? value.get<double>() : -INFINITY;
+  };
+  double best_index = -INFINITY;
+  std::vector<double> best(labels.size(), -INFINITY);
+  for (const json& point : points) {
+    best_index = std::max(best_index, value_of(point.at("index")));
+    for (std::size_t c = 0; c < labels.size(); ++c) {
+      best[c] = std::max(
+          best[c],
+          value_of(point.at("components").at(pareto.at("objectives")[c].get<std::string>())));
+    }
+  }
+  auto cell = [](const json& value, double top) {
+    const std::string shown = signed_number(value, 4);
+    return value.is_number() && value.get<double>() == top ? "<b>" + shown + "</b>" : shown;
+  };
+  for (const json& point : points) {
+    fmt::format_to(out, "<tr><th scope=\"row\">{}</th><td>{}</td>", whole(point.at("point")),
+                   cell(point.at("index"), best_index));
+    for (std::size_t c = 0; c < labels.size(); ++c) {
+      fmt::format_to(
+          out, "<td>{}</td>",
+          cell(point.at("components").at(pareto.at("objectives")[c].get<std::string>()), best[c]));
+    }
+    double total = 0, largest = -1;
+    std::string largest_name;
+    for (const auto& [instrument, amount] : point.at("usd_per_year").items()) {
+      total += amount.get<double>();
+      if (amount.get<double>() > largest) largest = amount.get<double>(), largest_name = instrument;
+    }
+    fmt::format_to(
+        out, "<td>{}</td></tr>\n",
+        total > 0 ? fmt::format("{} {:.0f}%", escape(readable(largest_name)), 100 * largest / total)
+                  : std::string("—"));
+  }
+  fmt::format_to(out, "</tbody>\n</table>\n");
+
+  // Spending by instrument, point by point.
+  std::vector<std::string> instruments;
+  for (const json& point : points) {
+    for (const auto& [instrument, amount] : point.at("usd_per_year").items()) {
+      if (std::find(instruments.begin(), instruments.end(), instrument) == instruments.end()) {
+        instruments.push_back(instrument);
+      }
+    }
+  }
+  fmt::format_to(out,
+                 "<details>\n<summary>Spending of every point, by instrument</summary>\n<table "
+                 "class=\"numbers compact\">\n<caption>U.S. dollars a year, mean over the "
+                 "years</caption>\n<thead><tr><th scope=\"col\">point</th>");
+  for (const std::string& instrument : instruments) {
+    fmt::format_to(out, "<th scope=\"col\">{}</th>", escape(readable(instrument)));
+  }
+  fmt::format_to(out, "<th scope=\"col\">file</th></tr></thead>\n<tbody>\n");
+  for (const json& point : points) {
+    fmt::format_to(out, "<tr><th scope=\"row\">{}</th>", whole(point.at("point")));
+    const json& spending = point.at("usd_per_year");
+    for (const std::string& instrument : instruments) {
+      fmt::format_to(
+          out, "<td>{}</td>",
+          usd(spending.contains(instrument) ? spending.at(instrument).get<double>() : 0.0));
+    }
+    fmt::format_to(out, "<td><code>{}</code></td></tr>\n", text(point.at("file")));
+  }
+  fmt::format_to(out, "</tbody>\n</table>\n</details>\n</section>\n");
+}
+
 void write_optimize_page(Out out, const json& doc) {
   const double budget = doc.at("budget_usd_per_year").get<double>();
+  const bool has_pareto = doc.contains("pareto");
   double total = 0;
   for (const json& unit : doc.at("units")) total += unit.at("usd_per_year").get<double>();
+  const std::string finding =
+      has_pareto
+          ? fmt::format(
+                "<p class=\"question\">How should a budget of {} a year be allocated across "
+                "instruments and countries, and what does gaining on one component of the Latin "
+                "Win Index cost on the others?</p>\n<p class=\"answer\">The search found {} "
+                "allocations on the Pareto front, none better than another on every component. "
+                "The one with the highest mean index, {}, spends {} a year: it is the allocation "
+                "shown below.</p>\n",
+                usd(budget), doc.at("pareto").at("points").size(),
+                signed_number(doc.at("best_value"), 4), usd(total))
+          : fmt::format(
+                "<p class=\"question\">How should a budget of {} a year be allocated across "
+                "instruments and countries to maximise the objective \"{}\", computed from the "
+                "Latin Win Index?</p>\n<p class=\"answer\">The best allocation found spends {} a "
+                "year and reaches an objective of {}.</p>\n",
+                usd(budget), text(doc.at("objective")), usd(total),
+                number(doc.at("best_value"), 4));
   fmt::format_to(
       out,
       "<body data-charts-drawn=\"0\">\n<main>\n<header>\n"
@@ -1066,34 +1240,34 @@ void write_optimize_page(Out out, const json& doc) {
       "scenario</h1>\n<p class=\"meta\">objective {} · algorithm {} · {} evaluations · {} "
       "members · seed {} · created {} · latwin {}</p>\n"
       "<div id=\"report-error\" class=\"error\" hidden></div>\n"
-      "<section class=\"finding\">\n<p class=\"question\">How should a budget of {} a year be "
-      "allocated across instruments and countries to maximise the objective \"{}\", computed "
-      "from the Latin Win Index?</p>\n<p class=\"answer\">The best allocation found spends {} a year "
-      "and reaches an objective of {}.</p>\n</section>\n"
-      "<nav><a href=\"#convergence\">Convergence</a> · <a href=\"#allocation\">Allocation</a> "
+      "<section class=\"finding\">\n{}</section>\n"
+      "<nav>{}<a href=\"#convergence\">Convergence</a> · <a href=\"#allocation\">Allocation</a> "
       "· <a href=\"#constraints\">Constraints</a> · <a href=\"#glossary\">Glossary</a></nav>\n"
       "</header>\n",
-      usd(budget), text(doc.at("scenario")), text(doc.at("objective")),
-      text(doc.at("algorithm")), whole(doc.at("evaluations")), whole(doc.at("members")),
-      whole(doc.at("seed")), text(doc.at("created")), text(doc.at("latwin_version")),
-      usd(budget), text(doc.at("objective")), usd(total), number(doc.at("best_value"), 4));
+      usd(budget), text(doc.at("scenario")), text(doc.at("objective")), text(doc.at("algorithm")),
+      whole(doc.at("evaluations")), whole(doc.at("members")), whole(doc.at("seed")),
+      text(doc.at("created")), text(doc.at("latwin_version")), finding,
+      has_pareto ? "<a href=\"#pareto\">Pareto front</a> · " : "");
 
+  if (has_pareto) write_pareto_section(out, doc);
   fmt::format_to(out,
                  "<section id=\"convergence\">\n<h2>Convergence</h2>\n"
                  "<div class=\"chart\" data-chart=\"convergence\" role=\"img\" aria-label=\"Best "
                  "objective value against evaluations\"></div>\n<p class=\"how\">How to read: "
-                 "the best objective value found so far after each generation of the search. A "
-                 "curve that has flattened suggests more evaluations would gain little.</p>\n"
-                 "</section>\n");
+                 "{} after each generation of the search. A curve that has flattened suggests more "
+                 "evaluations would gain little.</p>\n</section>\n",
+                 has_pareto ? "the highest mean index of any allocation tried so far"
+                            : "the best objective value found so far");
 
   fmt::format_to(out,
-                 "<section id=\"allocation\">\n<h2>Allocation</h2>\n"
+                 "<section id=\"allocation\">\n<h2>Allocation{}</h2>\n"
                  "<div class=\"chart\" data-chart=\"allocation\" role=\"img\" "
                  "aria-label=\"Spending by country group and instrument\"></div>\n"
                  "<table class=\"numbers\">\n<caption>U.S. dollars a year, by instrument and "
                  "country group</caption>\n<thead><tr><th scope=\"col\">instrument</th><th "
                  "scope=\"col\">group</th><th scope=\"col\">years</th><th scope=\"col\">a "
-                 "year</th><th scope=\"col\">share of the budget</th></tr></thead>\n<tbody>\n");
+                 "year</th><th scope=\"col\">share of the budget</th></tr></thead>\n<tbody>\n",
+                 has_pareto ? " of point 1, the highest index" : "");
   for (const json& unit : doc.at("units")) {
     const double amount = unit.at("usd_per_year").get<double>();
     fmt::format_to(out,
@@ -1132,8 +1306,15 @@ void write_optimize_page(Out out, const json& doc) {
       "<dt>Unit</dt><dd>One instrument for one group of countries over a span of years: the "
       "search sets one amount a year per unit.</dd>\n"
       "<dt>Members</dt><dd>The possible futures (parameter draws and shocks) each candidate "
-      "is run on, the same for every candidate.</dd>\n"
-      "</dl>\n</section>\n");
+      "is run on, the same for every candidate.</dd>\n{}"
+      "</dl>\n</section>\n",
+      has_pareto ? "<dt>Pareto front</dt><dd>The allocations found that no other allocation "
+                   "found beats on every component at once. Which of them is best depends on "
+                   "how much each component matters: the index's weights are one answer.</dd>\n"
+                   "<dt>Component</dt><dd>One part of the Latin Win Index (drugs, migration, "
+                   "...): the log of its value at the horizon against the start, so that above 0 "
+                   "is better for the U.S.</dd>\n"
+                 : "");
 }
 
 }  // namespace

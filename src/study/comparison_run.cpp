@@ -18,6 +18,14 @@ std::size_t saved_position(const engine::RunLayout& layout, std::uint32_t slot) 
 
 }  // namespace
 
+std::vector<std::string> component_variables(const engine::Plan& plan, const std::string& prefix) {
+  std::vector<std::string> names;
+  for (const auto& var : plan.variables) {
+    if (!var.hidden && var.dims.empty() && var.name.starts_with(prefix)) names.push_back(var.name);
+  }
+  return names;
+}
+
 ComparisonRun run_comparison(const ComparisonRequest& request,
                              const std::function<void(std::size_t, std::uint64_t)>& progress) {
   const engine::Plan& plan = *request.plan;
@@ -26,11 +34,7 @@ ComparisonRun run_comparison(const ComparisonRequest& request,
                                  request.index));
   }
   ComparisonRun run;
-  for (const auto& var : plan.variables) {
-    if (!var.hidden && var.dims.empty() && var.name.starts_with(request.components_prefix)) {
-      run.components.push_back(var.name);
-    }
-  }
+  run.components = component_variables(plan, request.components_prefix);
   auto by_country = plan.find_variable(request.by_country);
   if (!by_country || plan.variables[*by_country].dims.size() != 1) {
     throw ModelError(fmt::format("the model has no variable '{}' over one dimension to map",

@@ -37,6 +37,10 @@ struct ComparisonRun {
   std::string first_diagnostic;         // "STRATEGY: what", empty when none
 };
 
+// The index's components: the scalar variables shown to the user whose names start with
+// prefix, in model order (empty when there are none).
+std::vector<std::string> component_variables(const engine::Plan& plan, const std::string& prefix);
+
 // Checks the outcome variables first (throws latwin::ModelError naming a missing one).
 // progress (may be empty) gets the strategy's position and the members it has finished.
 // Common random numbers: every strategy runs with the same seed and members, and the

@@ -5,33 +5,53 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <set>
 
 #include "analysis/statistics.hpp"
 #include "core/error.hpp"
 #include "engine/run/ensemble.hpp"
+#include "study/comparison_run.hpp"
 
 namespace latwin::study {
 
 namespace {
 
-// Keeps the index at the horizon of every member, in member order.
+// Keeps the values at the horizon of scalar variables, [variable][member].
 class HorizonSink : public engine::RunSink {
  public:
-  explicit HorizonSink(std::uint64_t members) : values_(members) {}
+  HorizonSink(std::vector<std::uint32_t> slots, std::uint64_t members)
+      : slots_(std::move(slots)), values_(slots_.size(), std::vector<double>(members)) {}
   void begin(const engine::Plan&, const engine::RunLayout& layout) override {
     times_ = layout.save_times.size();
-  }
-  void batch(const engine::BatchResult& result) override {
-    for (std::uint32_t lane = 0; lane < result.lanes; ++lane) {
-      values_[result.first_member + lane] = result.values[(times_ - 1) * result.lanes + lane];
+    // The layout orders slots its own way: find each variable's place in it.
+    positions_.clear();
+    for (std::uint32_t slot : slots_) {
+      auto it = std::find(layout.save_slots.begin(), layout.save_slots.end(), slot);
+      positions_.push_back(static_cast<std::size_t>(it - layout.save_slots.begin()));
     }
   }
-  std::vector<double> take() { return std::move(values_); }
+  void batch(const engine::BatchResult& result) override {
+    for (std::size_t var_idx = 0; var_idx < positions_.size(); ++var_idx) {
+      const std::size_t at = (positions_[var_idx] * times_ + times_ - 1) * result.lanes;
+      for (std::uint32_t lane = 0; lane < result.lanes; ++lane) {
+        values_[var_idx][result.first_member + lane] = result.values[at + lane];
+      }
+    }
+  }
+  std::vector<std::vector<double>> take() { return std::move(values_); }
 
  private:
-  std::vector<double> values_;
+  std::vector<std::uint32_t> slots_;
+  std::vector<std::size_t> positions_;
+  std::vector<std::vector<double>> values_;
   std::size_t times_ = 0;
 };
+
+double mean_of(const std::vector<double>& values) {
+  double sum = 0;
+  for (double v : values) sum += v;
+  return sum / static_cast<double>(values.size());
+}
 
 std::vector<std::pair<int, int>> phase_years(int start, int horizon, int phases) {
   std::vector<std::pair<int, int>> out;
@@ -70,12 +90,11 @@ std::vector<DecisionUnit> decision_units(const OptimizationRequest& request) {
   return units;
 }
 
-std::map<std::pair<std::string, std::string>, engine::Series> levels_for(
-    const OptimizationRequest& request, const std::vector<DecisionUnit>& units,
-    const std::vector<double>& x) {
+AllocationLevels levels_for(const OptimizationRequest& request,
+                            const std::vector<DecisionUnit>& units, const std::vector<double>& x) {
   const policy::Scenario& scenario = *request.scenario;
   const policy::ModelInterface& model = *request.model;
-  std::map<std::pair<std::string, std::string>, engine::Series> levels;
+  AllocationLevels levels;
   auto series_for = [&](const std::string& instrument, const std::string& iso3) -> engine::Series& {
     engine::Series& series = levels[{instrument, iso3}];
     if (series.values.empty()) {
@@ -177,30 +196,41 @@ std::map<std::pair<std::string, std::string>, engine::Series> levels_for(
   return levels;
 }
 
-std::vector<double> index_at_horizon(
-    const OptimizationRequest& request,
-    const std::map<std::pair<std::string, std::string>, engine::Series>& levels) {
+std::vector<std::vector<double>> outcomes_at_horizon(const OptimizationRequest& request,
+                                                     const AllocationLevels& levels,
+                                                     const std::vector<std::string>& variables) {
+  const engine::Plan& plan = *request.plan;
+  std::vector<std::uint32_t> slots;
+  for (const auto& name : variables) {
+    auto found = plan.find_variable(name);
+    if (!found || !plan.variables[*found].dims.empty()) {
+      throw ModelError(fmt::format("the model has no scalar variable '{}' to optimise", name));
+    }
+    slots.push_back(plan.variables[*found].first_slot);
+  }
   engine::RunSpec spec;
   spec.seed = request.seed;
   spec.members = request.members;
   spec.threads = request.threads;
   spec.stop = request.scenario->horizon;
-  spec.save = {request.index};
+  spec.save = variables;
   spec.overrides = request.scenario->overrides;
   for (const auto& [key, series] : levels) spec.inputs.allocations[key] = series;
   spec.inputs.scenario = request.scenario->series;
-  HorizonSink sink(request.members);
+  HorizonSink sink(std::move(slots), request.members);
   engine::run_ensemble(request.plan, spec, {&sink});
   return sink.take();
 }
 
+std::vector<double> index_at_horizon(const OptimizationRequest& request,
+                                     const AllocationLevels& levels) {
+  return outcomes_at_horizon(request, levels, {request.index}).front();
+}
+
 double objective_value(const OptimizationRequest& request, const std::vector<double>& index) {
   switch (request.objective) {
-    case ObjectiveKind::kExpected: {
-      double sum = 0;
-      for (double v : index) sum += v;
-      return sum / static_cast<double>(index.size());
-    }
+    case ObjectiveKind::kExpected:
+      return mean_of(index);
     case ObjectiveKind::kCvar: {
       // The mean of the worst alpha share of members: what the strategy gives when things go
       // badly (conditional value at risk, Rockafellar and Uryasev 2000).
@@ -259,25 +289,120 @@ OptimizationOutcome optimize(const OptimizationRequest& request,
   outcome.result =
       analysis::maximise(outcome.units.size(), objective, request.optimizer, progress, start);
   outcome.levels = levels_for(request, outcome.units, outcome.result.best_x);
-  for (const auto& unit : outcome.units) {
-    double total = 0;
-    for (const auto& iso3 : unit.countries) {
-      const engine::Series& series = outcome.levels.at({unit.instrument, iso3});
-      total += series.values[static_cast<std::size_t>(unit.first_year - request.scenario->start)];
-    }
-    outcome.unit_spending.push_back(total);
-  }
+  outcome.unit_spending = unit_spending(request, outcome.units, outcome.levels);
   return outcome;
 }
 
-std::string strategy_yaml(const OptimizationRequest& request, const OptimizationOutcome& outcome,
+std::vector<double> unit_spending(const OptimizationRequest& request,
+                                  const std::vector<DecisionUnit>& units,
+                                  const AllocationLevels& levels) {
+  std::vector<double> spending;
+  for (const auto& unit : units) {
+    double total = 0;
+    for (const auto& iso3 : unit.countries) {
+      const engine::Series& series = levels.at({unit.instrument, iso3});
+      total += series.values[static_cast<std::size_t>(unit.first_year - request.scenario->start)];
+    }
+    spending.push_back(total);
+  }
+  return spending;
+}
+
+ParetoOutcome optimize_pareto(const OptimizationRequest& request,
+                              const std::function<void(const analysis::OptimizerStep&)>& progress) {
+  ParetoOutcome outcome;
+  outcome.units = decision_units(request);
+  outcome.components = component_variables(*request.plan, request.components_prefix);
+  if (outcome.components.size() < 2) {
+    throw ModelError(fmt::format(
+        "--pareto trades off the index's components, the scalar variables named {}*, but the "
+        "model has {}: it needs two or more",
+        request.components_prefix, outcome.components.size()));
+  }
+  // NSGA-II's smallest population (analysis::pareto_front pairs parents in fours).
+  constexpr std::size_t kLeastPopulation = 8;
+  analysis::OptimizerOptions options = request.optimizer;
+  if (options.evaluations < kLeastPopulation) {
+    throw InputError(
+        fmt::format("--evaluations {}: --pareto needs at least {} (one generation of "
+                    "the search)",
+                    options.evaluations, kLeastPopulation));
+  }
+  if (options.population == 0) {
+    // pareto_front's own 40, unless that would leave fewer than two generations to evolve.
+    options.population =
+        std::max(kLeastPopulation, std::min<std::size_t>(40, options.evaluations / 2) / 4 * 4);
+  }
+
+  // Each candidate is one run saving the components and the index: the components are the
+  // objectives, and the index is kept by candidate so the front's index comes from the same
+  // runs (the model weighs the components; nothing here does).
+  std::vector<std::string> saved = outcome.components;
+  saved.push_back(request.index);
+  std::map<std::vector<double>, double> index_of;
+  analysis::ParetoPoint best;  // the highest mean index so far
+  double best_index = -INFINITY;
+  auto objective = [&](const std::vector<double>& x) {
+    auto values = outcomes_at_horizon(request, levels_for(request, outcome.units, x), saved);
+    std::vector<double> means;
+    for (const auto& member_values : values) means.push_back(mean_of(member_values));
+    const double index = means.back();
+    means.pop_back();
+    index_of[x] = index;
+    // A failed run (NaN) ranks last.
+    const double ranked = std::isnan(index) ? -INFINITY : index;
+    if (best.x.empty() || ranked > best_index) {
+      best = {x, means};
+      best_index = ranked;
+    }
+    return means;
+  };
+  auto generation = [&](const analysis::OptimizerStep& step) {
+    outcome.history.push_back({step.evaluations, best_index});
+    outcome.evaluations = step.evaluations;
+    if (progress) progress(outcome.history.back());
+  };
+  std::vector<analysis::ParetoPoint> front =
+      analysis::pareto_front(outcome.units.size(), outcome.components.size(), objective, options,
+                             generation, start_point(request, outcome.units));
+  // NSGA-II's crowding may have dropped the best candidate by the index: put it back unless
+  // the front holds one at least as good on every component.
+  front.push_back(best);
+  front = analysis::non_dominated(front);
+
+  for (const auto& point : front) {
+    FrontPoint entry;
+    entry.x = point.x;
+    entry.components = point.values;
+    entry.index = index_of.at(point.x);
+    entry.levels = levels_for(request, outcome.units, point.x);
+    entry.unit_spending = unit_spending(request, outcome.units, entry.levels);
+    outcome.front.push_back(std::move(entry));
+  }
+  auto ranked = [](const FrontPoint& point) {
+    return std::isnan(point.index) ? -INFINITY : point.index;
+  };
+  std::stable_sort(outcome.front.begin(), outcome.front.end(),
+                   [&](const FrontPoint& a, const FrontPoint& b) { return ranked(a) > ranked(b); });
+  // Weights in proportion give the same allocation (the budget is shared by weight): such
+  // points are one strategy, kept once. Rounded to the dollar, far below any effect.
+  std::set<std::vector<long long>> seen;
+  std::erase_if(outcome.front, [&](const FrontPoint& point) {
+    std::vector<long long> key;
+    for (double usd : point.unit_spending) key.push_back(std::llround(usd));
+    return !seen.insert(std::move(key)).second;
+  });
+  return outcome;
+}
+
+std::string strategy_yaml(const OptimizationRequest& request, const AllocationLevels& levels,
                           const std::string& name, const std::string& description) {
   const policy::Scenario& scenario = *request.scenario;
   std::string text = fmt::format(
       "# Generated by latwin optimize: edit freely, or run it with latwin compare.\n"
       "name: {}\ndescription: >-\n  {}\nbudget: {:.10g}\nrules:\n",
       name, description, request.budget * (1 + 1e-9));
-  for (const auto& [key, series] : outcome.levels) {
+  for (const auto& [key, series] : levels) {
     const policy::Instrument* item = request.model->instrument(key.first);
     if (!item) continue;
     if (item->intensity) {

@@ -665,7 +665,7 @@
     });
   }
 
-  // ---- optimisation: convergence and spending
+  // ---- optimisation: convergence, spending and the Pareto front
 
   function drawConvergence(container) {
     container.style.height = '360px';
@@ -678,7 +678,10 @@
         formatter: (items) => `${items[0].value[0]} evaluations<br>best ${sig(items[0].value[1])}`,
       },
       xAxis: { type: 'value', name: 'evaluations', nameLocation: 'middle', nameGap: 30, min: 0 },
-      yAxis: { type: 'value', scale: true, name: `best ${doc.objective}`, nameLocation: 'middle', nameGap: 60 },
+      yAxis: {
+        type: 'value', scale: true, name: doc.pareto ? 'highest mean index' : `best ${doc.objective}`,
+        nameLocation: 'middle', nameGap: 60,
+      },
       series: [{
         type: 'line', step: 'end', data: doc.history.map((h) => [h.evaluations, h.best]),
         lineStyle: { color: kDark, width: 2.5 }, itemStyle: { color: kDark }, symbolSize: 7,
@@ -719,11 +722,77 @@
     });
   }
 
+  // The Pareto front as parallel coordinates: one axis a component, the index last and as
+  // the colour; point 1 (the strategy written to --out) thick in the mark colour.
+  function drawPareto(container) {
+    const pareto = doc.pareto;
+    const labels = objectiveLabels(pareto.objectives);
+    const rows = pareto.points.map((p) => [
+      ...pareto.objectives.map((o) => (isFiniteNumber(p.components[o]) ? p.components[o] : null)),
+      isFiniteNumber(p.index) ? p.index : null,
+      p.point,
+    ]);
+    const indexDim = labels.length;
+    const indices = rows.map((r) => r[indexDim]).filter(isFiniteNumber);
+    const low = indices.length ? Math.min(...indices) : 0;
+    const high = indices.length ? Math.max(...indices) : 1;
+    // Enough decimals to tell an axis's ticks apart: a component may move by 1e-6 only.
+    const decimals = [...labels, 'index'].map((_, dim) => {
+      const values = rows.map((r) => r[dim]).filter(isFiniteNumber);
+      const range = values.length ? Math.max(...values) - Math.min(...values) : 0;
+      return range > 0 ? Math.min(8, Math.max(2, Math.ceil(-Math.log10(range)) + 1)) : 4;
+    });
+    container.style.height = '420px';
+    const chart = makeChart(container);
+    const signed = (v) => (isFiniteNumber(v) ? (v > 0 ? '+' : '') + v.toFixed(4) : 'n/a');
+    chart.setOption({
+      ...base,
+      parallel: { left: 50, right: 90, top: 70, bottom: 40 },
+      parallelAxis: [...labels, 'index'].map((name, dim) => ({
+        dim, name, type: 'value', scale: true, nameLocation: 'end', nameGap: 12,
+        nameTextStyle: { fontWeight: dim === indexDim ? 'bold' : 'normal' },
+        axisLabel: { formatter: (v) => v.toFixed(decimals[dim]) },
+      })),
+      visualMap: {
+        type: 'continuous', dimension: indexDim, min: low, max: high === low ? low + 1e-9 : high,
+        seriesIndex: 0, orient: 'horizontal', top: 0, left: 'center', calculable: false,
+        text: ['higher index', 'lower index'], inRange: { color: ['#d6604d', '#f7f7f7', '#4393c3'] },
+        formatter: (v) => signed(v),
+      },
+      tooltip: {
+        trigger: 'item',
+        formatter: (p) => `<b>point ${p.value[indexDim + 1]}</b><br>index ${signed(p.value[indexDim])}<br>` +
+          labels.map((name, i) => `${escapeHtml(name)} ${signed(p.value[i])}`).join('<br>'),
+      },
+      series: [
+        { type: 'parallel', name: 'front', data: rows, lineStyle: { width: 2, opacity: 0.9 } },
+        {
+          type: 'parallel', name: 'point 1', data: rows.filter((r) => r[indexDim + 1] === 1),
+          lineStyle: { width: 5, color: kMark, opacity: 1 }, z: 3,
+        },
+      ],
+    });
+  }
+
+  // The objectives' names without the prefix they share up to an underscore, as
+  // html_report.cpp objective_labels() writes them in the table.
+  function objectiveLabels(names) {
+    let shared = names.length ? names[0].length : 0;
+    for (const name of names) {
+      let common = 0;
+      while (common < shared && common < name.length && name[common] === names[0][common]) common += 1;
+      shared = common;
+    }
+    const underscore = shared === 0 ? -1 : names[0].lastIndexOf('_', shared - 1);
+    return names.map((name) => name.slice(underscore + 1).replace(/_/g, ' '));
+  }
+
   const byKind = (kind) => containers.filter((c) => c.getAttribute('data-chart') === kind);
   byKind('sensitivity').forEach((c) => guarded('sensitivity chart', () => drawSensitivity(c)));
   byKind('prim').forEach((c) => guarded('PRIM chart', () => drawPrim(c)));
   byKind('convergence').forEach((c) => guarded('convergence chart', () => drawConvergence(c)));
   byKind('allocation').forEach((c) => guarded('allocation chart', () => drawAllocation(c)));
+  byKind('pareto').forEach((c) => guarded('Pareto front chart', () => drawPareto(c)));
 
   let resizeTimer = null;
   window.addEventListener('resize', () => {

@@ -120,6 +120,51 @@ TEST(Pareto, FindsTheFrontOfTwoConflictingObjectives) {
   EXPECT_GT(front.front().values[0] - front.back().values[0], 0.5);  // spread along the front
 }
 
+TEST(Pareto, TheFrontHoldsAPointAtLeastAsGoodAsTheStart) {
+  // Five conflicting objectives, so nearly every point ranks first and NSGA-II's crowding
+  // decides which survive: the start (0.5 everywhere, a compromise) may be dropped from the
+  // population, but never without a point as good on every objective in the front.
+  auto objective = [](const std::vector<double>& x) {
+    return std::vector<double>{x[0], x[1], x[2], 1.5 - x[0] - x[1], 1.2 - x[2] - x[1] * x[0]};
+  };
+  const std::vector<double> start(3, 0.5);
+  const std::vector<double> at_start = objective(start);
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    OptimizerOptions options;
+    options.evaluations = 96;
+    options.population = 8;
+    options.seed = seed;
+    auto front = pareto_front(3, 5, objective, options, {}, start);
+    const bool covered = std::any_of(front.begin(), front.end(), [&](const ParetoPoint& point) {
+      return point.values == at_start || dominates(point.values, at_start);
+    });
+    EXPECT_TRUE(covered) << "seed " << seed;
+    for (const auto& a : front) {
+      for (const auto& b : front) EXPECT_FALSE(dominates(a.values, b.values)) << "seed " << seed;
+    }
+    const auto again = pareto_front(3, 5, objective, options, {}, start);
+    ASSERT_EQ(again.size(), front.size()) << "seed " << seed << ": not deterministic";
+    for (std::size_t idx = 0; idx < front.size(); ++idx) EXPECT_EQ(again[idx].x, front[idx].x);
+  }
+}
+
+TEST(Pareto, NonDominatedKeepsEachUndominatedPointOnce) {
+  const std::vector<ParetoPoint> points = {
+      {{0.1}, {1, 0}},     {{0.2}, {0, 1}}, {{0.3}, {0.5, 0.5}}, {{0.4}, {0.4, 0.4}},  // dominated
+      {{0.1}, {1, 0}},                                                                 // repeated x
+      {{0.5}, {0.5, 0.5}},  // equal values, another x: neither dominates
+  };
+  const auto front = non_dominated(points);
+  ASSERT_EQ(front.size(), 4u);
+  EXPECT_EQ(front[0].x, std::vector<double>{0.1});
+  EXPECT_EQ(front[1].x, std::vector<double>{0.2});
+  EXPECT_EQ(front[2].x, std::vector<double>{0.3});
+  EXPECT_EQ(front[3].x, std::vector<double>{0.5});
+  EXPECT_TRUE(dominates({1, 1}, {1, 0}));
+  EXPECT_FALSE(dominates({1, 0}, {1, 0}));
+  EXPECT_FALSE(dominates({1, 0}, {0, 1}));
+}
+
 TEST(AllocateBudget, ProportionalCappedAndWaterFilled) {
   EXPECT_EQ(allocate_budget({1, 1, 2}, 100, {1e9, 1e9, 1e9}), (std::vector<double>{25, 25, 50}));
   EXPECT_EQ(allocate_budget({0, 0}, 10, {1e9, 1e9}), (std::vector<double>{5, 5}));

@@ -167,10 +167,13 @@ void expect_page_draws(const std::string& fixture, std::size_t expected,
 TEST_F(ReportInBrowser, ExploreAndOptimizePagesDrawWithoutErrors) {
   ASSERT_TRUE(std::filesystem::exists(kChromium))
       << kChromium << " is missing: run scripts/install-deps.sh";
-  // Morris (sensitivity bars and PRIM) and Sobol' (bars with whiskers); the optimisation.
+  // Morris (sensitivity bars and PRIM) and Sobol' (bars with whiskers); the optimisation, and
+  // one with a Pareto front (parallel coordinates).
   const std::vector<std::pair<std::string, std::size_t>> pages = {
-      {"explore-morris-sample.json", 2}, {"explore-sobol-sample.json", 2},
-      {"optimize-sample.json", 2}};
+      {"explore-morris-sample.json", 2},
+      {"explore-sobol-sample.json", 2},
+      {"optimize-sample.json", 2},
+      {"optimize-pareto-sample.json", 3}};
   for (const auto& [fixture, expected] : pages) {
     std::ifstream in(std::string(LATWIN_SOURCE_DIR) + "/tests/data/report/" + fixture);
     const json document = json::parse(in);

@@ -34,6 +34,9 @@ json sobol() {
 json optimize() {
   return fixture("optimize-sample.json");
 }
+json pareto() {
+  return fixture("optimize-pareto-sample.json");
+}
 
 // The message render_any_report_html() throws for the document, or "" when none.
 std::string error_for(const json& document) {
@@ -168,6 +171,67 @@ TEST(OptimizeReport, RendersTheSample) {
   EXPECT_EQ(render_any_report_html(optimize()), html);
 }
 
+TEST(OptimizeReport, RendersTheParetoFront) {
+  const json document = pareto();
+  const std::string html = render_optimize_html(document);
+  EXPECT_TRUE(Contains(html, "<h2>Pareto front</h2>"));
+  EXPECT_TRUE(Contains(html, "The search found 19 allocations on the Pareto front"));
+  EXPECT_TRUE(Contains(html, "The one with the highest mean index, -0.0930, spends $1.00 billion"));
+  EXPECT_TRUE(Contains(html, "<a href=\"#pareto\">Pareto front</a>"));
+  EXPECT_TRUE(Contains(html, "every point is a strategy file in <code>out/optimized-front</code>"));
+  // The objectives without their shared prefix; point 1 leads on the index (bold).
+  EXPECT_TRUE(Contains(html, "<th scope=\"col\">drugs</th><th scope=\"col\">migration</th>"));
+  EXPECT_TRUE(Contains(html, "<tr><th scope=\"row\">1</th><td><b>-0.0930</b></td>"));
+  EXPECT_TRUE(Contains(html, "<td><b>+0.0109</b></td>"));  // the best violence
+  EXPECT_TRUE(Contains(html, "security cooperation 59%"));
+  EXPECT_TRUE(Contains(html, "<td><code>out/optimized-front/point-19.yaml</code></td>"));
+  EXPECT_TRUE(Contains(html, "<h2>Allocation of point 1, the highest index</h2>"));
+  EXPECT_TRUE(Contains(html, "the highest mean index of any allocation tried so far"));
+  EXPECT_TRUE(Contains(html, "<dt>Pareto front</dt>"));
+  EXPECT_EQ(count(html, "<div class=\"chart"), 3u);
+  EXPECT_TRUE(Contains(html, "data-chart=\"pareto\""));
+  EXPECT_EQ(render_any_report_html(document), html);
+  // Without the section, none of it.
+  json single = document;
+  single.erase("pareto");
+  const std::string single_html = render_optimize_html(single);
+  EXPECT_TRUE(Lacks(single_html, "<h2>Pareto front</h2>"));
+  EXPECT_TRUE(Lacks(single_html, "<dt>Pareto front</dt>"));
+  EXPECT_EQ(count(single_html, "<div class=\"chart"), 2u);
+}
+
+TEST(OptimizeReport, NamesTheMissingOrWrongParetoField) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"/pareto/objectives", "\"pareto.objectives\" is missing"},
+      {"/pareto/points/2/file", "\"pareto.points[2].file\" is missing"},
+      {"/pareto/points/0/components/component_trade",
+       "\"pareto.points[0].components.component_trade\" is missing"},
+      {"/pareto/points/1/usd_per_year", "\"pareto.points[1].usd_per_year\" is missing"},
+  };
+  for (const auto& [pointer, expected] : cases) {
+    json document = pareto();
+    const json::json_pointer where(pointer);
+    document[where.parent_pointer()].erase(where.back());
+    const std::string message = error_for(document);
+    EXPECT_THAT(message, HasSubstr(expected)) << pointer;
+    EXPECT_THAT(message, HasSubstr("optimisation document: ")) << pointer;
+  }
+  json document = pareto();
+  document["pareto"]["points"][0]["usd_per_year"]["security_cooperation"] = "lots";
+  EXPECT_THAT(error_for(document),
+              HasSubstr("\"pareto.points[0].usd_per_year.security_cooperation\" must be a number"));
+  document = pareto();
+  document["pareto"]["points"] = json::array();
+  EXPECT_THAT(error_for(document), HasSubstr("\"pareto.points\" is empty"));
+  document = pareto();
+  document["pareto"]["objectives"] = json::array({"component_drugs"});
+  EXPECT_THAT(error_for(document), HasSubstr("must name two objectives or more"));
+  // A component that could not be computed (null) shows as n/a.
+  document = pareto();
+  document["pareto"]["points"][3]["components"]["component_drugs"] = nullptr;
+  EXPECT_TRUE(Contains(render_optimize_html(document), "<td>n/a</td>"));
+}
+
 TEST(OptimizeReport, NamesTheMissingOrWrongField) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"/budget_usd_per_year", "\"budget_usd_per_year\" is missing"},
@@ -216,7 +280,11 @@ TEST(AnyReport, EscapesScriptEndsInStrings) {
   json opt = optimize();
   opt["constraints"][0] = hostile;
   opt["units"][0]["group"] = "</script><b>bold</b>";
-  for (const json& document : {explore, opt}) {
+  json front = pareto();
+  front["pareto"]["folder"] = hostile;
+  front["pareto"]["points"][0]["file"] = "</script><b>bold</b>";
+  front["pareto"]["points"][1]["usd_per_year"]["<script>alert('x')</script>"] = 1.0;
+  for (const json& document : {explore, opt, front}) {
     const std::string html = render_any_report_html(document);
     // Only the page's own four scripts end: error handler, document, ECharts, report.js.
     EXPECT_EQ(count(lower(html), "</script"), 4u);
@@ -233,7 +301,7 @@ TEST(AnyReport, EscapesScriptEndsInStrings) {
 }
 
 TEST(AnyReport, LoadsNothingFromTheNetwork) {
-  for (const json& document : {morris(), sobol(), optimize()}) {
+  for (const json& document : {morris(), sobol(), optimize(), pareto()}) {
     const std::string html = lower(render_any_report_html(document));
     for (const std::string name : {"src", "href", "action", "poster", "url("}) {
       EXPECT_FALSE(has_value_starting_with(html, name, {"http:", "https:", "//"})) << name;

@@ -1,14 +1,20 @@
 // The optimiser's decision space on the hemisphere model: units respect the constraints, any
-// decision spends the budget within the caps, and the starting strategy is reproduced.
+// decision spends the budget within the caps, and the starting strategy is reproduced; the
+// Pareto front of the index's components is non-dominated and every point spends the budget.
+#include "study/optimization.hpp"
+
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 
+#include "core/error.hpp"
 #include "data/panel.hpp"
 #include "engine/compile/compiler.hpp"
 #include "engine/lang/source.hpp"
 #include "policy/constraints.hpp"
-#include "study/optimization.hpp"
+#include "study/comparison_run.hpp"
 
 namespace latwin::study {
 namespace {
@@ -112,6 +118,77 @@ TEST(OptimizationSpace, TheStartingStrategyIsReproducedExactly) {
     ASSERT_TRUE(levels.count(key)) << key.first << " " << key.second;
     EXPECT_NEAR(levels.at(key).values[5], series.values[5], 1e-6 * (1 + series.values[5]))
         << key.first << " " << key.second;
+  }
+}
+
+// Two instruments over two groups, 4 members, 16 evaluations (two generations of 8): seconds.
+OptimizationRequest small_pareto_request() {
+  OptimizationRequest request = setup().request(1);
+  request.instruments = {"security_cooperation", "democracy_assistance"};
+  request.groups = {{"Andean", setup().model.groups.at("Andean")}, {"MEX", {"MEX"}}};
+  request.members = 4;
+  request.optimizer.evaluations = 16;
+  return request;
+}
+
+double mean(const std::vector<double>& values) {
+  return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+}
+
+TEST(OptimizationPareto, TheFrontIsNonDominatedAndEveryPointSpendsTheBudget) {
+  OptimizationRequest request = small_pareto_request();
+  request.start = &setup().security_first;
+  const ParetoOutcome outcome = optimize_pareto(request);
+  EXPECT_EQ(outcome.components, component_variables(*request.plan, "component_"));
+  EXPECT_EQ(outcome.components.size(), 7u);
+  EXPECT_EQ(outcome.evaluations, 16u);
+  ASSERT_GE(outcome.front.size(), 2u);
+  for (const FrontPoint& a : outcome.front) {
+    for (const FrontPoint& b : outcome.front) {
+      EXPECT_FALSE(analysis::dominates(a.components, b.components));
+    }
+  }
+  for (std::size_t point_idx = 0; point_idx < outcome.front.size(); ++point_idx) {
+    const FrontPoint& point = outcome.front[point_idx];
+    EXPECT_NEAR(total_in(point.levels, *request.model, 0), request.budget, 1e-6 * request.budget);
+    EXPECT_NEAR(std::accumulate(point.unit_spending.begin(), point.unit_spending.end(), 0.0),
+                request.budget, 1e-6 * request.budget);
+    if (point_idx > 0) {
+      EXPECT_LE(point.index, outcome.front[point_idx - 1].index);
+    }
+    // The index and the components come from the candidate's own run: running it again on
+    // the same members gives them back.
+    auto again = outcomes_at_horizon(request, point.levels, {"latin_win_index", "component_drugs"});
+    EXPECT_DOUBLE_EQ(mean(again[0]), point.index);
+    EXPECT_DOUBLE_EQ(mean(again[1]), point.components[0]);
+  }
+  // The convergence: the highest mean index so far, which the front holds.
+  ASSERT_EQ(outcome.history.size(), 2u);
+  EXPECT_LE(outcome.history[0].best, outcome.history[1].best);
+  EXPECT_EQ(outcome.history.back().best, outcome.front.front().index);
+  // The start, or a point at least as good on every component.
+  auto start_levels = levels_for(request, outcome.units, start_point(request, outcome.units));
+  std::vector<double> at_start;
+  for (const auto& values : outcomes_at_horizon(request, start_levels, outcome.components)) {
+    at_start.push_back(mean(values));
+  }
+  EXPECT_TRUE(std::any_of(outcome.front.begin(), outcome.front.end(), [&](const FrontPoint& point) {
+    return point.components == at_start || analysis::dominates(point.components, at_start);
+  }));
+}
+
+TEST(OptimizationPareto, RefusesTooFewComponentsOrEvaluations) {
+  OptimizationRequest request = small_pareto_request();
+  request.components_prefix = "no_such_prefix_";
+  EXPECT_THROW(optimize_pareto(request), ModelError);
+  request = small_pareto_request();
+  request.optimizer.evaluations = 7;
+  try {
+    optimize_pareto(request);
+    ADD_FAILURE() << "7 evaluations accepted";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("--pareto needs at least 8"), std::string::npos)
+        << error.what();
   }
 }
 
