@@ -50,6 +50,7 @@ struct OptimizeOptions {
   std::size_t evaluations = 600;
   std::string algorithm = "cmaes";
   std::uint64_t seed = 1;
+  double initial_step = 0;  // 0: by whether there is a start
   int threads = 0;
   std::string out, name, store;
   bool no_store = false, quiet = false, pareto = false;
@@ -376,6 +377,15 @@ int run_optimize(const OptimizeOptions& options) {
   request.threads = options.threads;
   request.optimizer.evaluations = options.evaluations;
   request.optimizer.seed = options.seed;
+  // From a known strategy the search is local: its weights are shares of the budget, most
+  // well under 0.3, so the default first step (0.3 of the box) would throw the start away.
+  request.optimizer.initial_step = options.initial_step > 0 ? options.initial_step
+                                   : start                  ? 0.05
+                                                            : 0.3;
+  if (!(request.optimizer.initial_step <= 1)) {
+    throw InputError(fmt::format("--initial-step {}: a share of the range, above 0 and at most 1",
+                                 options.initial_step));
+  }
 
   if (scenario.budget_envelope && options.budget > *scenario.budget_envelope * (1 + 1e-9)) {
     throw InputError(fmt::format("--budget {}: above the scenario's budget envelope of {} ({})",
@@ -542,6 +552,7 @@ int run_optimize(const OptimizeOptions& options) {
   doc["budget_usd_per_year"] = options.budget;
   doc["objective"] = pareto ? "pareto" : options.objective;
   doc["algorithm"] = pareto ? "nsga2" : options.algorithm;
+  if (!pareto) doc["initial_step"] = request.optimizer.initial_step;
   doc["members"] = options.members;
   doc["seed"] = options.seed;
   doc["evaluations"] = found.evaluations;
@@ -571,10 +582,11 @@ int run_optimize(const OptimizeOptions& options) {
     record.command_line = fmt::format(
         "latwin optimize --model {} --data {} --scenario {} --budget {:.10g} --objective {} "
         "--countries {} --phases {} --constraints {} --base {} --members {} --evaluations {} "
-        "--algorithm {} --seed {}{}{} --out {}",
+        "--algorithm {} --initial-step {:g} --seed {}{}{} --out {}",
         model_dir, data_dir, scenario.path, options.budget, options.objective, options.countries,
         options.phases, constraints.path, base.path, options.members, options.evaluations,
-        options.algorithm, options.seed, start ? " --start " + start->path : std::string(),
+        options.algorithm, request.optimizer.initial_step, options.seed,
+        start ? " --start " + start->path : std::string(),
         pareto ? " --pareto" : "", options.out);
     record.latwin_version = kVersion;
     record.created = doc["created"];
@@ -659,6 +671,10 @@ Command add_optimize_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--evaluations", options->evaluations, "Evaluations at most")->capture_default_str();
   command->add_option("--algorithm", options->algorithm, "cmaes or de")->capture_default_str();
+  command->add_option("--initial-step", options->initial_step,
+                      "CMA-ES's first step, as a share of each weight's range; default 0.3, or "
+                      "0.05 with --start (a local search around that strategy)")
+      ->type_name("SHARE");
   command->add_option("--seed", options->seed, "Random seed: members and the optimiser")->capture_default_str();
   command->add_option("--threads", options->threads, "Worker threads (0: all cores)")->capture_default_str();
   command->add_option("--out", options->out, "Strategy file to write")->required()->type_name("FILE");

@@ -3,6 +3,7 @@
 // same seed gives the same file at any thread count; mistakes get clear errors. With
 // --pareto: every point of the front as a strategy that reads back, the CSV, the document's
 // pareto section and its report page, the same front at any thread count.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -213,6 +214,28 @@ TEST_F(OptimizeCliTest, ParetoRefusesOptionsForOneObjective) {
   EXPECT_THAT(evaluations.err, HasSubstr("--evaluations 4: --pareto needs at least 8"));
   EXPECT_FALSE(std::filesystem::exists(dir_ / "x.yaml"));
   EXPECT_FALSE(std::filesystem::exists(dir_ / "x-front"));
+}
+
+// From a strategy the search is local (a first step of 0.05 of each weight's range) unless
+// --initial-step says otherwise; the step is kept with the run so it can be repeated.
+TEST_F(OptimizeCliTest, FromAStartTheSearchIsLocalUnlessToldOtherwise) {
+  ASSERT_EQ(optimize(kTiny + " --start security-first --out a.yaml --store runs.sqlite").exit_code, 0);
+  ASSERT_EQ(optimize(kTiny + " --start security-first --initial-step 0.3 --out b.yaml --store runs.sqlite")
+                .exit_code,
+            0);
+  ASSERT_EQ(optimize(kTiny + " --out c.yaml --store runs.sqlite").exit_code, 0);
+  store::Store store(dir_ / "runs.sqlite");
+  const double expected[] = {0.05, 0.3, 0.3};
+  for (std::int64_t id = 1; id <= 3; ++id) {
+    auto stored = store.load(id);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(nlohmann::json::parse(stored->document)["initial_step"], expected[id - 1]);
+    EXPECT_THAT(stored->command_line,
+                HasSubstr(fmt::format("--initial-step {:g}", expected[id - 1])));
+  }
+  CliRun bad = optimize(kTiny + " --initial-step 2 --out d.yaml --no-store");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--initial-step 2: a share of the range"));
 }
 
 TEST_F(OptimizeCliTest, BadOptionsGetClearErrors) {
