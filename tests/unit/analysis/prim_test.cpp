@@ -284,6 +284,27 @@ TEST(Prim, DefaultObjectiveIsNotLuredByANoiseBinaryFactor) {
   std::cout << "  kDensity restricted the noise factor in " << lured << " of 5 seeds\n";
 }
 
+// One factor, x = 0..99, cases at 50..96, with the options the pasting case is worked
+// out for by hand (below).
+Data pasting_data() {
+  Data data;
+  data.dims = 1;
+  for (int i = 0; i < 100; ++i) {
+    data.x.push_back(i);
+    data.interesting.push_back(i >= 50 && i <= 96);
+  }
+  return data;
+}
+
+PrimOptions pasting_options() {
+  PrimOptions options;
+  options.peel_alpha = 0.2;
+  options.paste_alpha = 0.02;
+  options.min_points = 5;
+  options.min_mass = 0;
+  return options;
+}
+
 TEST(Prim, PastingExtendsTheChosenBoxWhileDensityRises) {
   // One factor, x = 0..99; cases at 50..96. Worked out by hand with peel_alpha 0.2:
   //   [0, 99] 47/100 -> peel 20 low  -> [20, 99] 47/80  -> peel 16 low -> [36, 99] 47/64
@@ -291,17 +312,8 @@ TEST(Prim, PastingExtendsTheChosenBoxWhileDensityRises) {
   //   -> peel 8 low (34/34 beats 32/34 high) -> [56, 89], pure: peeling stops.
   // The first box within 0.05 of the top density 1 is [48, 89] (40/42 = 0.952). Pasting one
   // point at a time (paste_alpha 0.02) adds 90..96, each a case, then 97 would lower it.
-  Data data;
-  data.dims = 1;
-  for (int i = 0; i < 100; ++i) {
-    data.x.push_back(i);
-    data.interesting.push_back(i >= 50 && i <= 96);
-  }
-  PrimOptions options;
-  options.peel_alpha = 0.2;
-  options.paste_alpha = 0.02;
-  options.min_points = 5;
-  options.min_mass = 0;
+  Data data = pasting_data();
+  PrimOptions options = pasting_options();
   PrimResult result = prim(data.x, data.dims, data.interesting, options);
   std::vector<std::pair<double, double>> limits = {{-kInf, kInf}, {19.5, kInf}, {35.5, kInf},
                                                    {47.5, kInf},  {47.5, 89.5}, {55.5, 89.5}};
@@ -338,17 +350,8 @@ double binomial_tail(std::size_t n, std::size_t k, double p) {
 TEST(Prim, QuasiPValueIsTheBinomialTailAtTheDensityWithoutTheLimit) {
   // The pasting case above: the box [47.5, 96.5] holds 47 cases in 49 points; without its
   // limits the density is 47/100.
-  Data data;
-  data.dims = 1;
-  for (int i = 0; i < 100; ++i) {
-    data.x.push_back(i);
-    data.interesting.push_back(i >= 50 && i <= 96);
-  }
-  PrimOptions options;
-  options.peel_alpha = 0.2;
-  options.paste_alpha = 0.02;
-  options.min_points = 5;
-  options.min_mass = 0;
+  Data data = pasting_data();
+  PrimOptions options = pasting_options();
   PrimResult result = prim(data.x, data.dims, data.interesting, options);
   ASSERT_EQ(result.box.points, 49u);
   ASSERT_EQ(result.quasi_p.size(), 1u);
