@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "core/atomic_file.hpp"
@@ -43,6 +44,7 @@ struct DataOptions {
   bool observed_only = false;          // show
   bool csv = false;                    // show
   std::string out;                     // coverage
+  std::optional<int> as_of;            // list, show, coverage: the vintage as of this year
 };
 
 std::string hint(const std::string& name, const std::vector<std::string>& valid) {
@@ -101,10 +103,42 @@ std::string format_value(double value) {
   return text;
 }
 
+// The panel to look at: as read, or its vintage as of --as-of (Panel::as_of says plainly
+// when indicators.csv, whose gap policy a vintage needs, is missing).
+data::Panel load_panel(const DataOptions& options, data::Dictionary dictionary) {
+  data::Panel panel(require_data_dir(options.data_dir), dictionary);
+  if (!options.as_of) return panel;
+  const int year = *options.as_of;
+  if (!panel.first_year()) {
+    throw InputError(fmt::format("--as-of {}: {} has no values from the sources", year,
+                                 panel.path("panel.csv")));
+  }
+  if (year < *panel.first_year() || year > *panel.last_year()) {
+    throw InputError(
+        fmt::format("--as-of {}: the panel in {} holds the years {} to {}; give a "
+                    "year in that range",
+                    year, panel.dir(), *panel.first_year(), *panel.last_year()));
+  }
+  return panel.as_of(year);
+}
+
+// " as of 2015" for a vintage, "" for the panel as built.
+std::string as_of_text(const DataOptions& options) {
+  return options.as_of ? fmt::format(" as of {}", *options.as_of) : std::string();
+}
+
+// The line that says a table shows a vintage, not the panel as built.
+std::string vintage_note(int year) {
+  return fmt::format(
+      "As known at the end of {0}: the values of {0} and before, gaps filled again from them\n"
+      "alone (pseudo-real-time: today's figures for those years, not those first published).\n",
+      year);
+}
+
 // ---- list ----
 
 int run_list(const DataOptions& options) {
-  data::Panel panel(require_data_dir(options.data_dir), data::Dictionary::kRequired);
+  data::Panel panel = load_panel(options, data::Dictionary::kRequired);
   std::string area = options.area;
   std::replace(area.begin(), area.end(), '_', ' ');  // --area soft_power
   const auto& areas = data::indicator_areas();
@@ -139,9 +173,11 @@ int run_list(const DataOptions& options) {
   std::string text = format_table(rows, {false, false, false, true, false, true, true, false});
   text += fmt::format(
       "\n{}{}. countries, years and observed count values from the sources (observed or "
-      "derived);\nfilled counts values the data build interpolated or carried forward.\n",
+      "derived);\nfilled counts values the {} interpolated or carried forward.\n",
       plural(entries.size(), "indicator", "indicators"),
-      area.empty() ? "" : fmt::format(" in area {}", area));
+      area.empty() ? "" : fmt::format(" in area {}", area),
+      options.as_of ? fmt::format("gap policy as of {}", *options.as_of) : "data build");
+  if (options.as_of) text += vintage_note(*options.as_of);
   std::fputs(text.c_str(), stdout);
   return kExitOk;
 }
@@ -204,7 +240,7 @@ std::vector<std::string> show_countries(const data::Panel& panel, const DataOpti
 }
 
 int run_show(const DataOptions& options) {
-  data::Panel panel(require_data_dir(options.data_dir));
+  data::Panel panel = load_panel(options, data::Dictionary::kOptional);
   const data::Values which =
       options.observed_only ? data::Values::kObservedOnly : data::Values::kAll;
   if (!panel.has_indicator(options.indicator)) {
@@ -240,9 +276,10 @@ int run_show(const DataOptions& options) {
   const std::string what = options.observed_only ? "observed or derived values" : "values";
   if (!first_year || !last_year || *first_year > *last_year) {
     std::printf(
-        "%s has no %s for %s%s.\n", options.indicator.c_str(), what.c_str(),
+        "%s has no %s for %s%s%s.\n", options.indicator.c_str(), what.c_str(),
         countries.empty() ? "any country" : fmt::format("{}", fmt::join(countries, ", ")).c_str(),
-        options.years.empty() ? "" : fmt::format(" in {}", options.years).c_str());
+        options.years.empty() ? "" : fmt::format(" in {}", options.years).c_str(),
+        as_of_text(options).c_str());
     return kExitOk;
   }
 
@@ -271,6 +308,7 @@ int run_show(const DataOptions& options) {
     text += fmt::format("{}\n", options.indicator);
   }
   if (options.observed_only) text += "Observed or derived values only.\n";
+  if (options.as_of) text += vintage_note(*options.as_of);
   text += "\n";
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header = {"year"};
@@ -296,10 +334,17 @@ int run_show(const DataOptions& options) {
     rows.push_back(std::move(row));
   }
   text += format_table(rows, std::vector<bool>(countries.size() + 1, true));
+  // A vintage's filled values come from the gap policy applied as of its year, not from the
+  // data build.
+  const std::string filled_by = options.as_of
+                                    ? fmt::format("the gap policy as of {}", *options.as_of)
+                                    : std::string("the data build");
   text += options.observed_only || !any_filled
               ? "\n. = no value\n"
-              : "\ni = interpolated, c = carried forward (filled by the data build, not "
-                "observed); . = no value\n";
+              : fmt::format(
+                    "\ni = interpolated, c = carried forward (filled by {}, not "
+                    "observed); . = no value\n",
+                    filled_by);
   std::fputs(text.c_str(), stdout);
   return kExitOk;
 }
@@ -339,15 +384,27 @@ int run_check(const DataOptions& options) {
 // ---- coverage ----
 
 int run_coverage(const DataOptions& options) {
-  data::Panel panel(require_data_dir(options.data_dir));
+  data::Panel panel = load_panel(options, data::Dictionary::kOptional);
   data::Coverage coverage = data::compute_coverage(panel);
   write_file_atomically(options.out, data::coverage_csv(coverage));
   std::printf(
       "Wrote %s: %s x %s, each cell the share of the indicator's years with an observed or "
-      "derived value.\n",
+      "derived value%s.\n",
       options.out.c_str(), plural(coverage.countries.size(), "country", "countries").c_str(),
-      plural(coverage.indicators.size(), "indicator", "indicators").c_str());
+      plural(coverage.indicators.size(), "indicator", "indicators").c_str(),
+      options.as_of ? fmt::format(" up to {}", *options.as_of).c_str() : "");
   return kExitOk;
+}
+
+// --as-of YEAR on the commands that read values.
+void add_as_of_option(CLI::App* command, DataOptions& options) {
+  command
+      ->add_option_function<int>(
+          "--as-of", [&options](const int& year) { options.as_of = year; },
+          "The panel as known at the end of YEAR (a vintage, for backtests): only values "
+          "from the sources up to YEAR, their gaps filled again by the data build's gap "
+          "policy, so nothing after YEAR leaks in (docs/data.md)")
+      ->type_name("YEAR");
 }
 
 }  // namespace
@@ -367,6 +424,7 @@ Command add_data_command(CLI::App& app) {
       "years have values from the sources, how many rows are observed and how many filled, "
       "and its name.");
   add_data_option(list, options->data_dir);
+  add_as_of_option(list, *options);
   // The help lists the areas the data layer knows, so it cannot fall behind them.
   list->add_option("--area", options->area,
                    fmt::format("Only this area: {}", fmt::join(data::indicator_areas(), ", ")))
@@ -377,6 +435,7 @@ Command add_data_command(CLI::App& app) {
       "One indicator as a table: a row per year, a column per country. Values the data build "
       "filled are marked i (interpolated) or c (carried forward); . is no value.");
   add_data_option(show, options->data_dir);
+  add_as_of_option(show, *options);
   show->add_option("indicator", options->indicator, "Indicator id (see 'latwin data list')")
       ->required()
       ->type_name("INDICATOR");
@@ -408,6 +467,7 @@ Command add_data_command(CLI::App& app) {
       "the indicator's years in which the country has a value from the sources (observed or "
       "derived; filled values do not count).");
   add_data_option(coverage, options->data_dir);
+  add_as_of_option(coverage, *options);
   coverage->add_option("--out", options->out, "CSV file to write (replaced if it exists)")
       ->required()
       ->type_name("FILE.csv");
@@ -416,6 +476,7 @@ Command add_data_command(CLI::App& app) {
       "Examples:\n"
       "  latwin data list --area security\n"
       "  latwin data show homicide_rate --country COL,MEX --years 2000:2020\n"
+      "  latwin data show homicide_rate --country COL --as-of 2015\n"
       "  latwin data check --data data\n"
       "  latwin data coverage --out coverage.csv\n");
   return {command, [options, list, show, check, coverage] {

@@ -9,9 +9,11 @@
 #include <filesystem>
 #include <limits>
 #include <set>
+#include <utility>
 
 #include "core/error.hpp"
 #include "data/csv.hpp"
+#include "data/gap_policy.hpp"
 #include "engine/lang/source.hpp"
 
 namespace latwin::data {
@@ -541,6 +543,7 @@ Panel::Panel(const std::string& dir, Dictionary dictionary) : dir_(dir) {
   reader.read_countries();
   reader.read_dictionary(dictionary);
   reader.read_panel();
+  find_year_span();
 }
 
 Panel::Panel(const std::string& dir, std::vector<DataProblem>& problems) : dir_(dir) {
@@ -549,6 +552,94 @@ Panel::Panel(const std::string& dir, std::vector<DataProblem>& problems) : dir_(
   reader.read_countries();
   reader.read_dictionary(Dictionary::kRequired);
   reader.read_panel();
+  find_year_span();
+}
+
+void Panel::find_year_span() {
+  for (const auto& [indicator, by_iso3] : series_) {
+    for (const auto& [iso3, series] : by_iso3) {
+      for (std::size_t idx = 0; idx < series.values.size(); ++idx) {
+        if (std::isnan(series.values[idx]) || !from_sources(series.flags[idx])) continue;
+        const int year = series.first_year + static_cast<int>(idx);
+        if (!first_year_ || year < *first_year_) first_year_ = year;
+        if (!last_year_ || year > *last_year_) last_year_ = year;
+      }
+    }
+  }
+}
+
+Panel Panel::as_of(int year) const {
+  if (!has_dictionary_) {
+    throw InputError(
+        fmt::format("{}: cannot take the panel as of {} without indicators.csv: its gap policy "
+                    "(interpolate_max_gap, carry_forward_max) fills the vintage's gaps",
+                    path("indicators.csv"), year));
+  }
+  if (!first_year_) {
+    throw InputError(fmt::format("{}: no values from the sources, so no panel as of {}",
+                                 path("panel.csv"), year));
+  }
+  if (year < *first_year_ || year > *last_year_) {
+    throw InputError(fmt::format("{}: no panel as of {}: the panel's years are {} to {}",
+                                 path("panel.csv"), year, *first_year_, *last_year_));
+  }
+  Panel vintage;
+  vintage.dir_ = dir_;
+  vintage.countries_ = countries_;
+  vintage.has_dictionary_ = has_dictionary_;
+  vintage.dictionary_ = dictionary_;
+  vintage.dictionary_index_ = dictionary_index_;
+  vintage.first_year_ = first_year_;
+  vintage.last_year_ = year;
+  vintage.vintage_year_ = year;
+
+  std::vector<SourceValue> source;
+  std::vector<std::size_t> source_idx;  // where each source value sits in the stored series
+  for (const auto& [indicator, by_iso3] : series_) {
+    // Kept even when empty: a model may name an indicator whose values all come later.
+    auto& vintage_by_iso3 = vintage.series_[indicator];
+    const Indicator* entry = find_indicator(indicator);
+    const GapPolicy policy = entry == nullptr
+                                 ? GapPolicy{}
+                                 : GapPolicy{entry->interpolate_max_gap, entry->carry_forward_max};
+    for (const auto& [iso3, stored] : by_iso3) {
+      // Values from the sources up to year; every filled value is dropped.
+      source.clear();
+      source_idx.clear();
+      for (std::size_t idx = 0; idx < stored.values.size(); ++idx) {
+        const int value_year = stored.first_year + static_cast<int>(idx);
+        if (value_year > year) break;
+        if (std::isnan(stored.values[idx]) || !from_sources(stored.flags[idx])) continue;
+        source.push_back({value_year, stored.values[idx]});
+        source_idx.push_back(idx);
+      }
+      if (source.empty()) continue;
+      const std::vector<FilledValue> filled = fill_gaps(source, policy, year);
+
+      StoredSeries series;
+      series.first_year = source.front().year;
+      const int series_last_year =
+          filled.empty() ? source.back().year : std::max(source.back().year, filled.back().year);
+      const auto length = static_cast<std::size_t>(series_last_year - series.first_year) + 1;
+      series.values.assign(length, kNaN);
+      series.flags.assign(length, Flag::kObserved);
+      series.lines.assign(length, 0);
+      for (std::size_t idx = 0; idx < source.size(); ++idx) {
+        const auto out_idx = static_cast<std::size_t>(source[idx].year - series.first_year);
+        series.values[out_idx] = source[idx].value;
+        series.flags[out_idx] = stored.flags[source_idx[idx]];
+        series.lines[out_idx] = stored.lines[source_idx[idx]];
+      }
+      for (const FilledValue& value : filled) {
+        const auto out_idx = static_cast<std::size_t>(value.year - series.first_year);
+        series.values[out_idx] = value.value;
+        series.flags[out_idx] = value.flag;
+      }
+      vintage.row_count_ += source.size() + filled.size();
+      vintage_by_iso3.emplace(iso3, std::move(series));
+    }
+  }
+  return vintage;
 }
 
 std::string Panel::path(std::string_view file) const {
@@ -663,7 +754,8 @@ void Panel::for_each_row(const std::function<void(const PanelRow&)>& row_fn) con
   for (const auto& [indicator, by_iso3] : series_) {
     for (const auto& [iso3, series] : by_iso3) {
       for (std::size_t idx = 0; idx < series.values.size(); ++idx) {
-        if (series.lines[idx] == 0) continue;
+        // A year without a row: no line and no value (a vintage's filled values have no line).
+        if (series.lines[idx] == 0 && std::isnan(series.values[idx])) continue;
         std::optional<double> value;
         if (!std::isnan(series.values[idx])) value = series.values[idx];
         row_fn(PanelRow{indicator, iso3, series.first_year + static_cast<int>(idx), value,
@@ -687,7 +779,20 @@ const Indicator* Panel::find_indicator(const std::string& id) const {
 
 // ---- PanelDataSource ----
 
-PanelDataSource::PanelDataSource(const std::string& dir) : panel_(dir) {}
+namespace {
+
+Panel load_for_source(const std::string& dir, std::optional<int> as_of) {
+  if (!as_of) return Panel(dir);
+  // as_of names indicators.csv and why it is needed when the file is missing.
+  return Panel(dir).as_of(*as_of);
+}
+
+}  // namespace
+
+PanelDataSource::PanelDataSource(const std::string& dir, std::optional<int> as_of)
+    : panel_(load_for_source(dir, as_of)) {}
+
+PanelDataSource::PanelDataSource(Panel panel) : panel_(std::move(panel)) {}
 
 std::vector<std::string> PanelDataSource::table_elements(const std::string& table,
                                                          const std::string& column,

@@ -85,7 +85,7 @@ struct PanelRow {
   int year;
   std::optional<double> value;
   Flag flag;         // observed for a gap, and for an empty or unknown flag
-  std::size_t line;  // line in panel.csv
+  std::size_t line;  // line in panel.csv; 0 for a value a vintage filled (Panel::as_of)
 };
 
 // A yearly series of one indicator for one country.
@@ -141,6 +141,9 @@ struct DataProblem {
 // The whole data folder in memory. Loads and checks the files at construction; queries never
 // touch the disk and are safe from several threads at once. Queries with an unknown
 // indicator, country or year return nullopt (or an empty result), never a made-up number.
+//
+// A Panel is either the panel as built (read from the folder) or a vintage of it, the panel
+// as known at the end of a year (as_of).
 class Panel {
  public:
   // Reads the folder. Throws latwin::InputError "FILE:LINE: what was wrong" for a missing
@@ -159,12 +162,46 @@ class Panel {
   // DIR/file, as used in messages.
   std::string path(std::string_view file) const;
 
+  // ---- years and vintages ----
+
+  // The span of the panel's values from the sources (observed or derived) over every
+  // indicator and country; nullopt when it has none. The last year is the data build's "last
+  // year", beyond which nothing is carried forward; for a vintage it is the as-of year.
+  std::optional<int> first_year() const { return first_year_; }
+  std::optional<int> last_year() const { return last_year_; }
+
+  // The panel as known at the end of year (a data vintage), for backtests: no value after
+  // year may reach a forecast made from it.
+  //
+  // Cutting the panel at year is not enough: the data build filled gaps with later
+  // knowledge (a 2015 value interpolated toward a 2017 observation, a value carried forward
+  // into years that now have observations). So the vintage keeps only the values from the
+  // sources (observed, derived) of years up to year, drops every filled value, and fills the
+  // gaps again with the build's gap policy (gap_policy.hpp, the dictionary's
+  // interpolate_max_gap and carry_forward_max) with year as the panel's last year. Nothing
+  // after year exists in it. The countries, the dictionary (its coverage columns included:
+  // they describe the panel as built; use stats() for the vintage's) and the set of
+  // indicators are the panel's; an indicator without a dictionary entry is not filled.
+  //
+  // It is pseudo-real-time: it holds the values of years up to year as the sources give them
+  // now, not as they were published then. Revisions (GDP, population) are not modelled.
+  //
+  // as_of(last_year()) reproduces the panel as built, value for value and flag for flag
+  // (tested on the shipped data/). Throws latwin::InputError when the panel has no
+  // dictionary (indicators.csv), or when year is outside first_year() to last_year() (the
+  // message names that range).
+  Panel as_of(int year) const;
+  // The year this panel is a vintage as of; nullopt for the panel as read from the folder.
+  std::optional<int> vintage_year() const { return vintage_year_; }
+
   // ---- panel.csv ----
 
-  // Ids of the indicators that have rows, sorted.
+  // Ids of the indicators that have rows, sorted. A vintage has the indicators of the panel
+  // it was taken from, including those without a value up to its year.
   std::vector<std::string> indicators() const;
   bool has_indicator(const std::string& indicator) const { return series_.contains(indicator); }
-  // Rows read from panel.csv (including rows with an empty value).
+  // Rows read from panel.csv (including rows with an empty value); for a vintage, the values
+  // it holds.
   std::size_t row_count() const { return row_count_; }
   // The value of (indicator, iso3, year); nullopt when there is none of the kind asked for.
   std::optional<double> value(const std::string& indicator, const std::string& iso3, int year,
@@ -183,9 +220,11 @@ class Panel {
                                           Values which = Values::kAll) const;
   // Coverage of an indicator computed from the rows; zeros for an unknown indicator.
   IndicatorStats stats(const std::string& indicator) const;
-  // Calls row_fn for every row read, sorted by indicator, iso3 and year.
+  // Calls row_fn for every row read (for a vintage: every value it holds, filled ones with
+  // line 0), sorted by indicator, iso3 and year.
   void for_each_row(const std::function<void(const PanelRow&)>& row_fn) const;
-  // Line of the row (indicator, iso3, year) in panel.csv; 0 when there is no row.
+  // Line of the row (indicator, iso3, year) in panel.csv; 0 when there is no row (and for a
+  // value a vintage filled).
   std::size_t line(const std::string& indicator, const std::string& iso3, int year) const;
 
   // ---- indicators.csv ----
@@ -206,12 +245,16 @@ class Panel {
     int first_year = 0;
     std::vector<double> values;      // NaN for a gap or a year without a row
     std::vector<Flag> flags;         // meaningful where values is not NaN
-    std::vector<std::size_t> lines;  // 0 for a year without a row
+    std::vector<std::size_t> lines;  // 0 for a year without a row or a value a vintage filled
   };
   class Reader;
   friend class PanelDataSource;  // reads stored series as they are, gap rows included
 
+  // An empty panel, for as_of to fill.
+  Panel() = default;
   const StoredSeries* find_series(const std::string& indicator, const std::string& iso3) const;
+  // Sets first_year_ and last_year_ from the values from the sources.
+  void find_year_span();
 
   std::string dir_;
   CountryTable countries_;
@@ -219,17 +262,25 @@ class Panel {
   std::vector<Indicator> dictionary_;
   std::map<std::string, std::size_t, std::less<>> dictionary_index_;
   std::size_t row_count_ = 0;
+  std::optional<int> first_year_;
+  std::optional<int> last_year_;
+  std::optional<int> vintage_year_;
   // indicator → iso3 → series
   std::map<std::string, std::map<std::string, StoredSeries, std::less<>>, std::less<>> series_;
 };
 
 // The panel as the model compiler sees it (data() in model files). Series hold every value,
 // including those the data build filled (interpolated, carried forward): a model reads the
-// panel as built. Use Panel with Values::kObservedOnly to see only source values.
+// panel as built, or a vintage of it (Panel::as_of) with its own filled values. Use Panel
+// with Values::kObservedOnly to see only source values.
 class PanelDataSource : public engine::DataSource {
  public:
-  // Reads the folder (indicators.csv optional); throws latwin::InputError as Panel does.
-  explicit PanelDataSource(const std::string& dir);
+  // Reads the folder; with as_of, the vintage as of that year (which needs indicators.csv for
+  // its gap policy; without as_of indicators.csv is optional). Throws latwin::InputError as
+  // Panel and Panel::as_of do.
+  explicit PanelDataSource(const std::string& dir, std::optional<int> as_of = std::nullopt);
+  // A panel already read, e.g. one of several vintages taken from one load for a backtest.
+  explicit PanelDataSource(Panel panel);
 
   // Table "countries" only: iso3 codes in file order, those whose column equals value when
   // column is not empty. Throws latwin::InputError naming the file and the valid tables or

@@ -511,6 +511,99 @@ TEST_F(DataCliTest, CoverageNeedsOut) {
   EXPECT_THAT(result.err, HasSubstr("--out"));
 }
 
+// ---- --as-of: the panel as known at the end of a year ----
+
+TEST_F(DataCliTest, ShowAsOfAYearFillsGapsOnlyFromWhatWasKnownThen) {
+  // PER 2017 was interpolated toward 2019's 6950; as of 2017 that value is unknown, so 2016's
+  // 6200 is carried forward instead. Nothing after 2017 is shown.
+  CliRun result = cli("data show gdp_per_capita --data d --as-of 2017");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out,
+            "gdp_per_capita: GDP per capita (USD)\n"
+            "As known at the end of 2017: the values of 2017 and before, gaps filled again from "
+            "them\n"
+            "alone (pseudo-real-time: today's figures for those years, not those first "
+            "published).\n"
+            "\n"
+            "year   COL     CRI    JAM    PER\n"
+            "2015  6175   11600      .   6230\n"
+            "2016  5870   11850   4900   6200\n"
+            "2017  6377   12100   5050   6200c\n"
+            "\n"
+            "i = interpolated, c = carried forward (filled by the gap policy as of 2017, not "
+            "observed); . = no value\n");
+  result = cli("data show gdp_per_capita --data d --country PER --as-of 2017 --csv");
+  EXPECT_EQ(result.out,
+            "iso3,year,value,flag\n"
+            "PER,2015,6230,observed\n"
+            "PER,2016,6200,observed\n"
+            "PER,2017,6200,carried_forward\n");
+}
+
+TEST_F(DataCliTest, ShowAsOfTheLastYearIsThePanelAsBuilt) {
+  for (const char* indicator :
+       {"bri_member", "gdp_per_capita", "homicide_rate", "voice_accountability"}) {
+    CliRun built = cli(fmt::format("data show {} --data d --csv", indicator));
+    CliRun vintage = cli(fmt::format("data show {} --data d --csv --as-of 2020", indicator));
+    ASSERT_EQ(vintage.exit_code, 0) << vintage.err;
+    EXPECT_EQ(vintage.out, built.out) << indicator;
+  }
+}
+
+TEST_F(DataCliTest, ShowAsOfAYearBeforeAnyValueSaysSo) {
+  CliRun result = cli("data show voice_accountability --data d --as-of 2015");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "voice_accountability has no values for any country as of 2015.\n");
+}
+
+TEST_F(DataCliTest, AsOfAYearOutsideThePanelNamesTheRange) {
+  for (const char* command : {"show gdp_per_capita", "list", "coverage --out c.csv"}) {
+    for (int year : {2014, 2021}) {
+      CliRun result = cli(fmt::format("data {} --data d --as-of {}", command, year));
+      EXPECT_EQ(result.exit_code, 2) << command;
+      EXPECT_THAT(result.err,
+                  HasSubstr(fmt::format("--as-of {}: the panel in d holds the years 2015 to "
+                                        "2020; give a year in that range",
+                                        year)))
+          << command;
+    }
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "c.csv"));
+}
+
+TEST_F(DataCliTest, AsOfNeedsIndicatorsCsvForTheGapPolicy) {
+  fs::remove(dir_ / "d" / "indicators.csv");
+  CliRun result = cli("data show gdp_per_capita --data d --as-of 2017");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("d/indicators.csv: cannot take the panel as of 2017 "
+                                    "without indicators.csv: its gap policy"));
+}
+
+TEST_F(DataCliTest, ListAsOfAYearCountsTheVintage) {
+  CliRun result = cli("data list --data d --as-of 2016");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("\nbri_member            alignment   1 = member               "
+                                    "0  -                 0       0  Member"));
+  EXPECT_THAT(result.out, HasSubstr("\nhomicide_rate         security    per 100k people          "
+                                    "4  2015-2016         8       0  Intentional"));
+  EXPECT_THAT(result.out, HasSubstr("As known at the end of 2016"));
+}
+
+TEST_F(DataCliTest, CoverageAsOfAYearCountsValuesUpToIt) {
+  CliRun result = cli("data coverage --data d --as-of 2016 --out coverage.csv");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("observed or derived value up to 2016."));
+  // Each indicator's span is now its years up to 2016 (gdp 2015-2016, voice 2016 alone).
+  EXPECT_EQ(read(dir_ / "coverage.csv"),
+            "iso3,bri_member,gdp_per_capita,homicide_rate,voice_accountability\n"
+            "COL,0.000,1.000,1.000,1.000\n"
+            "CRI,0.000,1.000,1.000,1.000\n"
+            "JAM,0.000,0.500,1.000,0.000\n"
+            "PER,0.000,1.000,1.000,1.000\n"
+            "USA,0.000,0.000,0.000,0.000\n"
+            "CHN,0.000,0.000,0.000,0.000\n");
+}
+
 // ---- the default data folder ----
 
 TEST_F(DataCliTest, DefaultDataFolderIsDotDataThenTheProjectFolder) {
