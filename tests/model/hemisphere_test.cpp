@@ -153,6 +153,30 @@ TEST(HemisphereModel, TheCommittedReferencePageIsUpToDate) {
   EXPECT_NE(page.find("None: every parameter names its source."), std::string::npos);
 }
 
+// Data years are relative to the start (main.lw), so a backtest can start the model in an
+// earlier year: from 2024 each initial value reads the year its source names; from 2016 the
+// same distance back.
+TEST(HemisphereModel, InitialValuesReadTheirYearsRelativeToTheStart) {
+  const data::Panel& panel = project_data().panel();
+  for (int start : {2024, 2016}) {
+    SCOPED_TRACE(start);
+    engine::RunSpec spec;
+    spec.members = 1;
+    spec.sample_parameters = false;
+    spec.start = start;
+    spec.stop = start + 1;
+    spec.save = {"homicide0", "population", "democracy0", "us_trade0"};
+    engine::TrajectoryCollector values;
+    engine::run_ensemble(hemisphere().plan, spec, {&values});
+    for (const char* iso3 : {"COL", "MEX", "BRA"}) {
+      EXPECT_EQ(values.value("homicide0", iso3, 0, 0), *panel.value("homicide_rate", iso3, start - 1));
+      EXPECT_EQ(values.value("population", iso3, 0, 0), *panel.value("population", iso3, start));
+      EXPECT_EQ(values.value("democracy0", iso3, 0, 0), *panel.value("vdem_polyarchy", iso3, start));
+      EXPECT_EQ(values.value("us_trade0", iso3, 0, 0), *panel.value("us_trade", iso3, start - 2));
+    }
+  }
+}
+
 TEST(HemisphereModel, BordersMatchTheData) {
   ASSERT_TRUE(hemisphere().ok());
   const engine::Plan& plan = *hemisphere().plan;
