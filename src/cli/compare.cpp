@@ -16,6 +16,7 @@
 
 #include "analysis/comparison.hpp"
 #include "cli/commands.hpp"
+#include "cli/params_option.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/sha256.hpp"
@@ -54,7 +55,7 @@ struct CompareOptions {
   std::uint64_t members = 1000;
   std::uint64_t seed = 1;
   int threads = 0;
-  std::string out, store, label;
+  std::string out, store, label, params;
   bool no_store = false;
   bool report = false;
   bool quiet = false;
@@ -219,6 +220,8 @@ void print_summary(const Json& doc, const std::vector<std::string>& component_la
 int run_compare(const CompareOptions& options) {
   const Clock::time_point started = Clock::now();
   if (options.members == 0) throw InputError("--members must be at least 1");
+  // A bad parameter file fails before the model compiles.
+  std::optional<policy::ParameterFile> params = read_params(options.params);
 
   // The model and its data.
   std::string model_dir = resolve_model_dir(options.model);
@@ -268,6 +271,7 @@ int run_compare(const CompareOptions& options) {
   request.index = options.index;
   request.components_prefix = options.components_prefix;
   request.by_country = options.by_country;
+  request.parameter_sets = params_sets(params);
   ProgressLine progress(strategies.size() * options.members,
                         !options.quiet && ::isatty(STDERR_FILENO) != 0, "");
   std::size_t shown = strategies.size();
@@ -302,6 +306,10 @@ int run_compare(const CompareOptions& options) {
                                                    std::to_string(options.seed)}) {
     canonical.push_back(word);
   }
+  if (!options.params.empty()) {
+    canonical.push_back("--params");
+    canonical.push_back(options.params);
+  }
   std::vector<std::string> quoted;
   for (const auto& word : canonical) quoted.push_back(shell_word(word));
 
@@ -316,6 +324,7 @@ int run_compare(const CompareOptions& options) {
   h["model"] = Json{{"path", model_dir}, {"sha256", model_files.sha256},
                     {"start", model.start}, {"stop", scenario.horizon}};
   h["data"] = Json{{"path", data_dir}, {"sha256", data_hash}};
+  h["parameters"] = params_record(options.params, params);
   h["scenario"] = Json{{"name", scenario.name}, {"description", scenario.description},
                        {"path", scenario.path}, {"sha256", sha256_hex(scenario.text)},
                        {"summary", scenario.summary}};
@@ -479,6 +488,7 @@ Command add_compare_command(CLI::App& app) {
   command->add_option("--by-country", options->by_country,
                       "Per-country variable mapped in the report (each country's contribution)")
       ->capture_default_str();
+  add_params_option(command, options->params);
   command->add_flag("--quiet", options->quiet, "No progress line");
   return {command, [options]() { return run_compare(*options); }};
 }

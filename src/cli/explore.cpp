@@ -14,6 +14,7 @@
 #include "analysis/prim.hpp"
 #include "analysis/sensitivity.hpp"
 #include "cli/commands.hpp"
+#include "cli/params_option.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/sha256.hpp"
@@ -40,7 +41,7 @@ struct ExploreOptions {
   std::size_t resamples = 200;
   std::uint64_t seed = 1;
   int threads = 0;
-  std::string out, store;
+  std::string out, store, params;
   bool no_store = false, quiet = false;
 };
 
@@ -68,6 +69,9 @@ int run_explore(const ExploreOptions& options) {
   if (options.design != "lhs" && options.design != "sobol" && options.design != "morris") {
     throw InputError(fmt::format("--design {}: expected lhs, sobol or morris", options.design));
   }
+  // A bad parameter file fails before the model compiles.
+  std::optional<policy::ParameterFile> params = read_params(options.params);
+  const engine::ParameterSets sets = params_sets(params);
   std::unique_ptr<store::Store> store;
   if (!options.no_store) {
     store = std::make_unique<store::Store>(options.store.empty() ? store::default_store_path()
@@ -86,10 +90,14 @@ int run_explore(const ExploreOptions& options) {
   for (const auto& name : options.strategies) {
     strategies.push_back(policy::load_strategy(resolve_named_file("strategies", name), model, scenario));
   }
-  study::ExplorationFactors sampled = study::exploration_factors(*compiled.plan, scenario);
+  study::ExplorationFactors sampled = study::exploration_factors(*compiled.plan, scenario, sets);
   const std::vector<std::string> factors = sampled.names();
   const std::size_t d = sampled.size();
-  if (d == 0) throw InputError("the model has no uncertain parameter and the scenario no deep uncertainty to explore");
+  if (d == 0) {
+    throw InputError(fmt::format("the model has no uncertain parameter{} and the scenario no deep "
+                                 "uncertainty to explore",
+                                 params ? " outside the parameter sets (--params)" : ""));
+  }
 
   // The design.
   analysis::Design design;
@@ -131,7 +139,7 @@ int run_explore(const ExploreOptions& options) {
     }
     index.push_back(study::index_over_design(compiled.plan, scenario, strategies[s], sampled, unit,
                                              events, "latin_win_index", options.seed,
-                                             options.threads));
+                                             options.threads, sets));
   }
   if (!options.quiet && ::isatty(STDERR_FILENO)) std::fputs("\r\x1b[K", stderr);
 
@@ -162,6 +170,7 @@ int run_explore(const ExploreOptions& options) {
   doc["samples"] = options.samples;
   doc["runs_per_strategy"] = rows;
   doc["seed"] = options.seed;
+  doc["parameters"] = params_record(options.params, params);
   doc["outcome"] = outcome_text;
   doc["failure"] = failure_text;
   doc["factors"] = factors;
@@ -269,9 +278,10 @@ int run_explore(const ExploreOptions& options) {
     record.label = fmt::format("{}: {} ({} design)", scenario.name,
                                fmt::join(options.strategies, " vs "), options.design);
     record.command_line = fmt::format(
-        "latwin explore --model {} --data {} --scenario {} --strategy {} --samples {} --design {} --seed {}",
+        "latwin explore --model {} --data {} --scenario {} --strategy {} --samples {} --design {} --seed {}{}",
         model_dir, data_dir, scenario.path, fmt::join(options.strategies, " --strategy "),
-        options.samples, options.design, options.seed);
+        options.samples, options.design, options.seed,
+        options.params.empty() ? std::string() : " --params " + options.params);
     record.latwin_version = kVersion;
     record.created = doc["created"];
     record.seed = options.seed;
@@ -339,6 +349,9 @@ Command add_explore_command(CLI::App& app) {
   command->add_option("--store", options->store, "Results store; default: $LATWIN_STORE or the user's")
       ->type_name("PATH");
   command->add_flag("--no-store", options->no_store, "Do not keep the run in the results store");
+  add_params_option(command, options->params,
+                    "; the parameters it lists follow their sets and are not explored (a design "
+                    "factor would override them), the design varies the rest");
   command->add_flag("--quiet", options->quiet, "No progress line");
   return {command, [options]() { return run_explore(*options); }};
 }

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/params_option.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/sha256.hpp"
@@ -52,7 +53,7 @@ struct OptimizeOptions {
   std::uint64_t seed = 1;
   double initial_step = 0;  // 0: by whether there is a start
   int threads = 0;
-  std::string out, name, store;
+  std::string out, name, store, params;
   bool no_store = false, quiet = false, pareto = false;
 };
 
@@ -297,6 +298,9 @@ int run_optimize(const OptimizeOptions& options) {
     store = std::make_unique<store::Store>(options.store.empty() ? store::default_store_path()
                                                                  : std::filesystem::path(options.store));
   }
+  // A bad parameter file fails before the model compiles.
+  std::optional<policy::ParameterFile> params = read_params(options.params);
+  request.parameter_sets = params_sets(params);
 
   std::string model_dir = resolve_model_dir(options.model);
   std::string data_dir = require_data_dir(options.data_dir);
@@ -411,6 +415,7 @@ int run_optimize(const OptimizeOptions& options) {
     compare.seed = options.seed;
     compare.members = options.members;
     compare.threads = options.threads;
+    compare.parameter_sets = request.parameter_sets;
     study::ComparisonRun run = study::run_comparison(compare);
     for (const auto& sample : run.samples) request.regret_against.push_back(sample.outcomes[0].back());
   }
@@ -555,6 +560,7 @@ int run_optimize(const OptimizeOptions& options) {
   if (!pareto) doc["initial_step"] = request.optimizer.initial_step;
   doc["members"] = options.members;
   doc["seed"] = options.seed;
+  doc["parameters"] = params_record(options.params, params);
   doc["evaluations"] = found.evaluations;
   doc["best_value"] = found.best_value;
   doc["constraints"] = constraints.summary;
@@ -582,11 +588,12 @@ int run_optimize(const OptimizeOptions& options) {
     record.command_line = fmt::format(
         "latwin optimize --model {} --data {} --scenario {} --budget {:.10g} --objective {} "
         "--countries {} --phases {} --constraints {} --base {} --members {} --evaluations {} "
-        "--algorithm {} --initial-step {:g} --seed {}{}{} --out {}",
+        "--algorithm {} --initial-step {:g} --seed {}{}{}{} --out {}",
         model_dir, data_dir, scenario.path, options.budget, options.objective, options.countries,
         options.phases, constraints.path, base.path, options.members, options.evaluations,
         options.algorithm, request.optimizer.initial_step, options.seed,
         start ? " --start " + start->path : std::string(),
+        options.params.empty() ? std::string() : " --params " + options.params,
         pareto ? " --pareto" : "", options.out);
     record.latwin_version = kVersion;
     record.created = doc["created"];
@@ -686,6 +693,7 @@ Command add_optimize_command(CLI::App& app) {
                     "Find the Pareto front of the index's components (NSGA-II) instead of one "
                     "best allocation: --out gets the point with the highest index, and beside "
                     "it NAME-front/ every point as a strategy file and NAME-front.csv a table");
+  add_params_option(command, options->params);
   command->add_flag("--quiet", options->quiet, "No progress line");
   return {command, [options]() { return run_optimize(*options); }};
 }

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/params_option.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "data/run_inputs.hpp"
@@ -48,6 +49,7 @@ struct RunOptions {
   std::vector<std::string> save;
   std::vector<std::string> sets;
   bool nominal = false;
+  std::string params;
   std::string on_error = "record";
   std::uint64_t first_member = 0;
   bool trajectories = false;
@@ -84,7 +86,8 @@ engine::ParamOverride parse_set(const std::string& text) {
   return result;
 }
 
-engine::RunSpec build_spec(const RunOptions& options) {
+engine::RunSpec build_spec(const RunOptions& options,
+                           const std::optional<policy::ParameterFile>& params) {
   engine::RunSpec spec;
   spec.seed = options.seed;
   spec.members = options.members;
@@ -103,6 +106,7 @@ engine::RunSpec build_spec(const RunOptions& options) {
       options.on_error == "stop" ? engine::ErrorPolicy::kStop : engine::ErrorPolicy::kRecord;
   for (const auto& text : options.sets) spec.overrides.push_back(parse_set(text));
   if (!options.inputs.empty()) spec.inputs = data::load_run_inputs(options.inputs);
+  spec.parameter_sets = params_sets(params);
   return spec;
 }
 
@@ -131,6 +135,7 @@ const char* kind_name(engine::DiagnosticKind kind) {
 // run.json: everything needed to know what produced the files next to it, and to rerun it.
 nlohmann::ordered_json run_record(const RunOptions& options, const std::string& data_dir,
                                   const engine::CompileResult& compiled,
+                                  const std::optional<policy::ParameterFile>& params,
                                   const engine::RunSpec& spec, const engine::RunReport& report,
                                   bool wrote_trajectories, double elapsed_seconds) {
   using Json = nlohmann::ordered_json;
@@ -154,6 +159,7 @@ nlohmann::ordered_json run_record(const RunOptions& options, const std::string& 
   record["threads"] = report.threads;
   record["batch_width"] = spec.batch_width;
   record["sample_parameters"] = spec.sample_parameters;
+  record["parameters"] = params_record(options.params, params);
   record["on_error"] = options.on_error;
   const engine::Settings& settings = report.layout.settings;
   record["settings"] = {{"start", settings.start},
@@ -238,8 +244,15 @@ void print_final_state(const engine::Plan& plan, const engine::SummaryCsvSink& s
 
 int run_run(const RunOptions& options) {
   const Clock::time_point started = Clock::now();
-  // Options first: a typo in --set should not wait for the model to compile.
-  engine::RunSpec spec = build_spec(options);
+  // Options first: a typo in --set or a bad --params file should not wait for the model to
+  // compile.
+  if (options.nominal && !options.params.empty()) {
+    throw InputError("--nominal and --params cannot be used together: --nominal gives every "
+                     "parameter its nominal value, --params gives the listed ones their values "
+                     "from the parameter sets; choose one");
+  }
+  std::optional<policy::ParameterFile> params = read_params(options.params);
+  engine::RunSpec spec = build_spec(options, params);
 
   std::string data_dir = resolve_data_dir(options.data_dir);
   auto data = load_data(data_dir);
@@ -274,7 +287,7 @@ int run_run(const RunOptions& options) {
 
   double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
   nlohmann::ordered_json record =
-      run_record(options, data_dir, compiled, spec, report, write_trajectories, elapsed);
+      run_record(options, data_dir, compiled, params, spec, report, write_trajectories, elapsed);
   write_file_atomically(record_path, record.dump(2) + "\n");
 
   // Plain-language report on stdout.
@@ -368,6 +381,7 @@ Command add_run_command(CLI::App& app, std::vector<std::string> command_line) {
       ->type_name("FILE.csv");
   command->add_flag("--nominal", options->nominal,
                     "Use every parameter's nominal value instead of drawing it");
+  add_params_option(command, options->params);
   command
       ->add_option("--on-error", options->on_error,
                    "When a member produces a non-number or leaves a declared range: record "

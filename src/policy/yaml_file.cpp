@@ -12,18 +12,18 @@
 
 namespace latwin::policy {
 
-YamlFile::YamlFile(std::string path) : path_(std::move(path)) {
+YamlFile::YamlFile(std::string path, std::size_t max_bytes) : path_(std::move(path)) {
   std::ifstream in(path_, std::ios::binary);
   if (!in) throw InputError(fmt::format("{}: cannot read the file", path_));
   std::ostringstream buffer;
   buffer << in.rdbuf();
   text_ = buffer.str();
-  parse();
+  parse(max_bytes);
 }
 
-YamlFile::YamlFile(std::string path, std::string text)
+YamlFile::YamlFile(std::string path, std::string text, std::size_t max_bytes)
     : path_(std::move(path)), text_(std::move(text)) {
-  parse();
+  parse(max_bytes);
 }
 
 namespace {
@@ -31,14 +31,13 @@ namespace {
 // yaml-cpp 0.7 recurses once per level of nesting and overflows the stack on deeply nested
 // input ("[[[[..."), so nesting is bounded before it parses. The bound over-counts (brackets
 // inside quotes, indentation), which only matters for files far deeper than any strategy.
-constexpr std::size_t kMaxBytes = 4 << 20;
 constexpr int kMaxNesting = 64;
 
-void check_nesting(const std::string& path, const std::string& text) {
-  if (text.size() > kMaxBytes) {
-    throw InputError(fmt::format("{}: {} bytes is too large for a strategy or scenario file "
-                                 "(at most {} MiB)",
-                                 path, text.size(), kMaxBytes >> 20));
+void check_nesting(const std::string& path, const std::string& text, std::size_t max_bytes) {
+  if (text.size() > max_bytes) {
+    throw InputError(fmt::format("{}: {} bytes is too large for this kind of file (at most {} "
+                                 "MiB)",
+                                 path, text.size(), max_bytes >> 20));
   }
   int flow = 0, line = 1;
   std::size_t pos = 0;
@@ -69,8 +68,8 @@ void check_nesting(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-void YamlFile::parse() {
-  check_nesting(path_, text_);
+void YamlFile::parse(std::size_t max_bytes) {
+  check_nesting(path_, text_, max_bytes);
   try {
     root_ = YAML::Load(text_);
   } catch (const YAML::Exception& e) {

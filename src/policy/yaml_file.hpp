@@ -3,6 +3,7 @@
 // the line and what was expected, and keys are checked so a typo is never silently ignored.
 #include <yaml-cpp/yaml.h>
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,9 +15,13 @@ class YamlFile {
  public:
   // Reads and parses path. Throws latwin::InputError "PATH: cannot read" or "PATH:LINE:COL:
   // ..." for a syntax error, or when the top level is not a mapping.
-  explicit YamlFile(std::string path);
+  explicit YamlFile(std::string path, std::size_t max_bytes = kMaxBytes);
   // Parses text as if read from path (tests, fuzzing).
-  YamlFile(std::string path, std::string text);
+  YamlFile(std::string path, std::string text, std::size_t max_bytes = kMaxBytes);
+
+  // Files analysts write stay far below this; generated files (parameter sets) pass a larger
+  // bound of their own.
+  static constexpr std::size_t kMaxBytes = 4 << 20;
 
   const std::string& path() const { return path_; }
   const std::string& text() const { return text_; }
@@ -46,7 +51,7 @@ class YamlFile {
                                                         const std::string& what) const;
 
  private:
-  void parse();
+  void parse(std::size_t max_bytes);
 
   std::string path_;
   std::string text_;

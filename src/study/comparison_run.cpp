@@ -60,6 +60,7 @@ ComparisonRun run_comparison(const ComparisonRequest& request,
     spec.overrides = request.scenario->overrides;
     spec.inputs = strategy.inputs();
     spec.inputs.scenario = request.scenario->series;
+    spec.parameter_sets = request.parameter_sets;
     engine::TrajectoryCollector collector;
     engine::RunReport report = engine::run_ensemble(
         request.plan, spec, {&collector}, [&](std::uint64_t done) {

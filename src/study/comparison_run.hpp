@@ -11,6 +11,7 @@
 
 #include "analysis/comparison.hpp"
 #include "engine/compile/plan.hpp"
+#include "engine/run/ensemble.hpp"
 #include "policy/scenario.hpp"
 #include "policy/strategy.hpp"
 
@@ -26,6 +27,7 @@ struct ComparisonRequest {
   std::string index = "latin_win_index";         // higher is better
   std::string components_prefix = "component_";  // scalar variables named PREFIX*
   std::string by_country = "country_index";      // one dimension
+  engine::ParameterSets parameter_sets;  // e.g. a posterior (--params); empty: priors
 };
 
 struct ComparisonRun {

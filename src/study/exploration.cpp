@@ -42,9 +42,11 @@ double ExplorationFactors::shown_value(std::size_t column, double u) const {
   return input.low + (input.high - input.low) * u;
 }
 
-ExplorationFactors exploration_factors(const engine::Plan& plan, const policy::Scenario& scenario) {
+ExplorationFactors exploration_factors(const engine::Plan& plan, const policy::Scenario& scenario,
+                                       const engine::ParameterSets& parameter_sets) {
   std::set<std::string> fixed;
   for (const auto& over : scenario.overrides) fixed.insert(over.variable);
+  for (const auto& name : parameter_sets.parameters) fixed.insert(name);
   ExplorationFactors factors;
   for (const auto& var : plan.variables) {
     if (var.role == engine::VarRole::kParam && var.param_stream && !fixed.contains(var.name)) {
@@ -61,7 +63,8 @@ std::vector<double> index_over_design(std::shared_ptr<const engine::Plan> plan,
                                       const ExplorationFactors& factors,
                                       const std::vector<double>& unit,
                                       const std::vector<std::uint64_t>& event_members,
-                                      const std::string& index, std::uint64_t seed, int threads) {
+                                      const std::string& index, std::uint64_t seed, int threads,
+                                      const engine::ParameterSets& parameter_sets) {
   engine::RunSpec spec;
   spec.seed = seed;
   spec.members = unit.size() / factors.size();
@@ -75,6 +78,7 @@ std::vector<double> index_over_design(std::shared_ptr<const engine::Plan> plan,
   spec.design.inputs = factors.inputs;
   spec.design.unit = unit;
   spec.design.event_members = event_members;
+  spec.parameter_sets = parameter_sets;
   HorizonValues sink(spec.members);
   engine::run_ensemble(plan, spec, {&sink});
   return sink.values;

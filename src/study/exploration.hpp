@@ -9,14 +9,17 @@
 #include <vector>
 
 #include "engine/compile/plan.hpp"
+#include "engine/run/ensemble.hpp"
 #include "policy/scenario.hpp"
 #include "policy/strategy.hpp"
 
 namespace latwin::study {
 
 // What an exploration samples: the model's uncertain parameters (params with a
-// distribution, not fixed by the scenario), in model order, then the scenario's deep
-// uncertainties (its `uncertain:` inputs). A design row has one value in (0, 1) per factor.
+// distribution, not fixed by the scenario nor given by parameter sets), in model order, then
+// the scenario's deep uncertainties (its `uncertain:` inputs). A design row has one value in
+// (0, 1) per factor. Parameters in sets (a posterior) are left out: their rows keep them
+// jointly, which independent factors would break.
 struct ExplorationFactors {
   std::vector<std::string> parameters;
   std::vector<engine::InputFactor> inputs;
@@ -29,15 +32,19 @@ struct ExplorationFactors {
   double shown_value(std::size_t column, double u) const;
 };
 
-ExplorationFactors exploration_factors(const engine::Plan& plan, const policy::Scenario& scenario);
+ExplorationFactors exploration_factors(const engine::Plan& plan, const policy::Scenario& scenario,
+                                       const engine::ParameterSets& parameter_sets = {});
 
 // The index at the horizon for each row of unit (rows x factors.size(), values in (0, 1)).
+// parameter_sets (may be empty) give the parameters that are not factors: row i takes set
+// event_members[i] mod N, so the rows that share their events share their set too.
 std::vector<double> index_over_design(std::shared_ptr<const engine::Plan> plan,
                                       const policy::Scenario& scenario,
                                       const policy::Strategy& strategy,
                                       const ExplorationFactors& factors,
                                       const std::vector<double>& unit,
                                       const std::vector<std::uint64_t>& event_members,
-                                      const std::string& index, std::uint64_t seed, int threads);
+                                      const std::string& index, std::uint64_t seed, int threads,
+                                      const engine::ParameterSets& parameter_sets = {});
 
 }  // namespace latwin::study

@@ -217,6 +217,7 @@ std::vector<std::vector<double>> outcomes_at_horizon(const OptimizationRequest& 
   spec.overrides = request.scenario->overrides;
   for (const auto& [key, series] : levels) spec.inputs.allocations[key] = series;
   spec.inputs.scenario = request.scenario->series;
+  spec.parameter_sets = request.parameter_sets;
   HorizonSink sink(std::move(slots), request.members);
   engine::run_ensemble(request.plan, spec, {&sink});
   return sink.take();

@@ -15,6 +15,7 @@
 
 #include "analysis/optimizer.hpp"
 #include "engine/compile/plan.hpp"
+#include "engine/run/ensemble.hpp"
 #include "policy/constraints.hpp"
 #include "policy/model_interface.hpp"
 #include "policy/scenario.hpp"
@@ -56,6 +57,7 @@ struct OptimizationRequest {
   std::uint64_t seed = 1;
   int threads = 0;
   analysis::OptimizerOptions optimizer;
+  engine::ParameterSets parameter_sets;  // e.g. a posterior (--params); empty: priors
 };
 
 struct OptimizationOutcome {

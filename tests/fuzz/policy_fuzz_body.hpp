@@ -1,11 +1,14 @@
 #pragma once
-// The fuzz body for strategy and scenario files (policy/), shared by the libFuzzer target
-// and the regression replay test. A small model stands in for the hemisphere: three
-// countries, a money instrument, a pressure instrument, scenario inputs and a shock.
+// The fuzz body for strategy, scenario and parameter files (policy/), shared by the
+// libFuzzer target and the regression replay test. A small model stands in for the
+// hemisphere: three countries, a money instrument, a pressure instrument, scenario inputs and
+// a shock.
 //
-// The input's first byte picks the reader (even: scenario, odd: strategy under a fixed
-// scenario); the rest is the YAML text. Any outcome but success or latwin::InputError is a
-// failure, and so is an expanded strategy with a negative, non-finite or unbudgeted amount.
+// The input's first byte picks the reader (bit 1 set: parameter sets; else even: scenario,
+// odd: strategy under a fixed scenario); the rest is the YAML text. Any outcome but success or
+// latwin::InputError is a failure, and so is an expanded strategy with a negative, non-finite
+// or unbudgeted amount, or parameter sets that are inconsistent or do not print and read back
+// as themselves.
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -14,6 +17,7 @@
 #include "engine/compile/compiler.hpp"
 #include "engine/lang/source.hpp"
 #include "policy/model_interface.hpp"
+#include "policy/parameter_file.hpp"
 #include "policy/scenario.hpp"
 #include "policy/strategy.hpp"
 
@@ -49,12 +53,38 @@ inline const policy::Scenario& policy_fuzz_scenario() {
   return scenario;
 }
 
+// Empty when a parameter file read correctly; otherwise what is wrong with what was read.
+inline std::string check_parameter_file(const std::string& text) {
+  policy::ParameterFile file = policy::parse_parameter_file("fuzz.yaml", text);
+  const engine::ParameterSets& sets = file.sets;
+  if (sets.parameters.empty() || sets.elements.size() != sets.parameters.size()) {
+    return "parameter sets without parameters or with mismatched counts";
+  }
+  if (sets.rows() == 0 || sets.unit.size() != sets.rows() * sets.row_width()) {
+    return "parameter sets without whole rows";
+  }
+  for (double u : sets.unit) {
+    if (!(u > 0 && u < 1)) return "parameter set value outside (0, 1)";
+  }
+  if (!file.provenance.is_object()) return "provenance is not an object";
+  policy::ParameterFile back =
+      policy::parse_parameter_file("fuzz-back.yaml", policy::format_parameter_file(file));
+  if (back.sets.parameters != sets.parameters || back.sets.elements != sets.elements ||
+      back.sets.unit != sets.unit) {
+    return "parameter sets do not read back as written";
+  }
+  if (back.provenance != file.provenance) return "provenance does not read back as written";
+  return "";
+}
+
 // Empty when the input was handled correctly; otherwise what went wrong.
 inline std::string check_policy_readers(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return "";
+  const bool parameters = (data[0] & 2) != 0;
   const bool strategy = (data[0] & 1) != 0;
   std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
   try {
+    if (parameters) return check_parameter_file(text);
     if (!strategy) {
       policy::Scenario s = policy::parse_scenario("fuzz.yaml", text, policy_fuzz_model());
       for (const auto& [key, series] : s.series) {

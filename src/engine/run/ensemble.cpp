@@ -18,6 +18,17 @@
 
 namespace latwin::engine {
 
+std::size_t ParameterSets::row_width() const {
+  std::size_t width = 0;
+  for (auto count : elements) width += count;
+  return width;
+}
+
+std::size_t ParameterSets::rows() const {
+  std::size_t width = row_width();
+  return width == 0 ? 0 : unit.size() / width;
+}
+
 std::string describe(const RunDiagnostic& diag) {
   std::string where = diag.element.empty() ? diag.variable
                                            : fmt::format("{}[{}]", diag.variable, diag.element);
@@ -60,6 +71,10 @@ struct Prepared {
   std::size_t design_factors = 0;       // its columns: parameters, then inputs
   const std::uint64_t* event_members = nullptr;  // RunSpec::design.event_members
   std::uint64_t design_first_member = 0;
+  std::unordered_map<std::uint32_t, std::uint32_t> set_offsets;  // param stream -> row offset
+  const double* set_unit = nullptr;  // RunSpec::parameter_sets.unit, which outlives the run
+  std::size_t set_row_width = 0;
+  std::uint64_t set_rows = 0;
 };
 
 // Whole number of dt in `span`, or nullopt when it is not one (relative tolerance 1e-9).
@@ -310,6 +325,58 @@ Prepared prepare(const Plan& plan, const RunSpec& spec) {
     prep.design_first_member = spec.first_member;
   }
 
+  // Parameter sets: whole rows of quantiles, one per element of each listed parameter.
+  const ParameterSets& sets = spec.parameter_sets;
+  if (!sets.parameters.empty() || !sets.unit.empty() || !sets.elements.empty()) {
+    // Nominal values ignore every draw, so the sets would be silently ignored too.
+    if (!spec.sample_parameters) {
+      throw ModelError("parameter sets cannot be used with nominal parameter values: the sets "
+                       "replace random draws, and a nominal run makes none");
+    }
+    if (sets.elements.size() != sets.parameters.size()) {
+      throw ModelError(fmt::format("parameter sets: {} parameters but {} element counts",
+                                   sets.parameters.size(), sets.elements.size()));
+    }
+    std::uint32_t offset = 0;
+    for (std::size_t p = 0; p < sets.parameters.size(); ++p) {
+      const std::string& name = sets.parameters[p];
+      auto v = plan.find_variable(name);
+      if (!v) throw ModelError(fmt::format("parameter sets: {}", unknown_variable(plan, name)));
+      const Variable& var = plan.variables[*v];
+      if (var.role != VarRole::kParam || !var.param_stream) {
+        throw ModelError(fmt::format("parameter sets: '{}' is not an uncertain parameter (a param "
+                                     "with a distribution)",
+                                     name));
+      }
+      if (var.element_count != sets.elements[p]) {
+        throw ModelError(fmt::format(
+            "parameter sets: '{}' has {} element{} in the model but {} in the parameter sets: "
+            "the file was made for another model or data",
+            name, var.element_count, var.element_count == 1 ? "" : "s", sets.elements[p]));
+      }
+      if (!prep.set_offsets.emplace(*var.param_stream, offset).second) {
+        throw ModelError(fmt::format("parameter sets: '{}' is listed twice", name));
+      }
+      offset += sets.elements[p];
+    }
+    const std::size_t width = sets.row_width();
+    if (width == 0 || sets.unit.empty() || sets.unit.size() % width != 0) {
+      throw ModelError(fmt::format("parameter sets: {} values do not make whole sets of {} "
+                                   "(one per element of each parameter)",
+                                   sets.unit.size(), width));
+    }
+    for (std::size_t i = 0; i < sets.unit.size(); ++i) {
+      double u = sets.unit[i];
+      if (!(u > 0 && u < 1)) {
+        throw ModelError(fmt::format("parameter sets: set {} has quantile {} outside (0, 1)",
+                                     i / width + 1, u));
+      }
+    }
+    prep.set_unit = sets.unit.data();
+    prep.set_row_width = width;
+    prep.set_rows = sets.rows();
+  }
+
   for (const auto& line : plan.delays) {
     prep.delay_steps.push_back(static_cast<std::uint32_t>(*whole_steps(line.delay_time, s.dt)));
   }
@@ -401,6 +468,12 @@ class BatchRunner {
       ctx_.design_unit = prep_.design_unit;
       ctx_.design_factors = prep_.design_factors;
       ctx_.design_first_member = prep_.design_first_member;
+    }
+    if (prep_.set_unit) {
+      ctx_.set_offsets = &prep_.set_offsets;
+      ctx_.set_unit = prep_.set_unit;
+      ctx_.set_row_width = prep_.set_row_width;
+      ctx_.set_rows = prep_.set_rows;
     }
     for (std::uint32_t i = 0; i < plan_.constant_count; ++i) {
       fill(plan_.constant_operand(i), plan_.constants[i]);

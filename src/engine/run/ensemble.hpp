@@ -68,6 +68,25 @@ struct ParameterDesign {
   std::size_t columns() const { return factors.size() + inputs.size(); }
 };
 
+// Parameter sets, e.g. a calibration's posterior (latwin calibrate): member m takes row
+// m % rows() — for every element of every listed uncertain parameter, the quantile u in (0, 1)
+// that replaces its random draw, so each row keeps its joint values (correlations between
+// parameters and differences between countries). Parameters not listed are drawn as usual; a
+// design's factors (ParameterDesign) take precedence over the sets, and a design's
+// event_members pick the row as they pick the events (member i takes row event_members[i] %
+// rows()), so design rows that differ only in their factors also share their set.
+struct ParameterSets {
+  std::vector<std::string> parameters;  // uncertain parameter names
+  std::vector<std::uint32_t> elements;  // each one's element count (checked against the plan)
+  std::vector<double> unit;             // rows() x row_width(), row-major, parameter-major then element
+
+  // Values per row: the sum of elements.
+  std::size_t row_width() const;
+  // Number of rows: unit.size() / row_width(), 0 when empty.
+  std::size_t rows() const;
+  bool empty() const { return parameters.empty(); }
+};
+
 // Everything that defines a run, as a value: print it, store it, replay it.
 struct RunSpec {
   std::uint64_t seed = 1;
@@ -83,6 +102,7 @@ struct RunSpec {
   std::vector<ParamOverride> overrides;
   RunInputs inputs;
   ParameterDesign design;  // empty: every parameter drawn
+  ParameterSets parameter_sets;  // empty: no sets; the design's factors override them
 };
 
 // What a run saves: which slots and times, in the order sinks receive them.

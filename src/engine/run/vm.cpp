@@ -120,6 +120,21 @@ void execute(const Instr* begin, const Instr* end, double* operands, std::uint32
             break;
           }
         }
+        if (in->op == OpCode::kParamUniform && ctx.set_offsets) {
+          auto offset = ctx.set_offsets->find(in->imm);
+          if (offset != ctx.set_offsets->end()) {
+            // Absolute member numbers pick the row, so a split ensemble reads the same rows;
+            // members that share their events (a design's event_members) share the row too.
+            const std::size_t column = offset->second + static_cast<std::size_t>(in->c);
+            for (std::uint32_t lane = 0; lane < lanes; ++lane) {
+              std::uint64_t member = ctx.first_member + lane;
+              if (ctx.event_members) member = ctx.event_members[member - ctx.design_first_member];
+              std::uint64_t row = member % ctx.set_rows;
+              dst[lane] = ctx.set_unit[row * ctx.set_row_width + column];
+            }
+            break;
+          }
+        }
         DrawKey key;
         key.seed = ctx.seed;
         key.stream = in->imm;

@@ -31,6 +31,12 @@ struct ExecContext {
   std::size_t design_factors = 0;
   std::uint64_t design_first_member = 0;
   const std::uint64_t* event_members = nullptr;  // per member from design_first_member
+  // Parameter sets (RunSpec::parameter_sets): parameter stream -> offset in a row; member m
+  // reads row m % set_rows of set_row_width quantiles.
+  const std::unordered_map<std::uint32_t, std::uint32_t>* set_offsets = nullptr;
+  const double* set_unit = nullptr;
+  std::size_t set_row_width = 0;
+  std::uint64_t set_rows = 0;
 };
 
 // Operands are rows of `width` doubles; lanes [0, lanes) are computed (lanes <= width).
