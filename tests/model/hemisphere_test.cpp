@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
 #include "data/panel.hpp"
 #include "engine/doc/model_doc.hpp"
 #include "engine/compile/compiler.hpp"
@@ -155,7 +157,8 @@ TEST(HemisphereModel, TheCommittedReferencePageIsUpToDate) {
 
 // Data years are relative to the start (main.lw), so a backtest can start the model in an
 // earlier year: from 2024 each initial value reads the year its source names; from 2016 the
-// same distance back.
+// same distance back, or the latest year at or before the start (homicide: the start year
+// where there is one, which 2024 has not).
 TEST(HemisphereModel, InitialValuesReadTheirYearsRelativeToTheStart) {
   const data::Panel& panel = project_data().panel();
   for (int start : {2024, 2016}) {
@@ -165,16 +168,73 @@ TEST(HemisphereModel, InitialValuesReadTheirYearsRelativeToTheStart) {
     spec.sample_parameters = false;
     spec.start = start;
     spec.stop = start + 1;
-    spec.save = {"homicide0", "population", "democracy0", "us_trade0"};
+    spec.save = {"homicide0", "population", "democracy0", "us_trade0", "alignment_us0"};
     engine::TrajectoryCollector values;
     engine::run_ensemble(hemisphere().plan, spec, {&values});
     for (const char* iso3 : {"COL", "MEX", "BRA"}) {
-      EXPECT_EQ(values.value("homicide0", iso3, 0, 0), *panel.value("homicide_rate", iso3, start - 1));
+      EXPECT_EQ(values.value("homicide0", iso3, 0, 0),
+                *panel.value("homicide_rate", iso3, start == 2024 ? start - 1 : start));
       EXPECT_EQ(values.value("population", iso3, 0, 0), *panel.value("population", iso3, start));
       EXPECT_EQ(values.value("democracy0", iso3, 0, 0), *panel.value("vdem_polyarchy", iso3, start));
       EXPECT_EQ(values.value("us_trade0", iso3, 0, 0), *panel.value("us_trade", iso3, start - 2));
+      // UN votes end in 2019: the latest year at or before the start.
+      EXPECT_EQ(values.value("alignment_us0", iso3, 0, 0),
+                *panel.value("un_agreement_usa", iso3, std::min(start, 2019)));
     }
   }
+}
+
+// A backtest may start the model in any year from 2000: where a read falls before a series
+// begins (WGI, coca, Taiwan's allies, later homicide series), the model falls back to the
+// latest point at or before the start or to a stated assumption, never to NaN.
+TEST(HemisphereModel, EarlierStartsHaveNoNotFiniteValues) {
+  ASSERT_TRUE(hemisphere().ok());
+  for (int start : {2000, 2008, 2015, 2020}) {
+    SCOPED_TRACE(start);
+    engine::RunSpec spec;
+    spec.members = 20;
+    spec.seed = 20261129;
+    spec.start = start;
+    spec.stop = start + 1;
+    spec.save = {"homicide_rate"};
+    engine::TrajectoryCollector values;
+    engine::RunReport report = engine::run_ensemble(hemisphere().plan, spec, {&values});
+    std::uint64_t not_finite = 0;
+    for (const auto& diag : report.diagnostics) {
+      if (diag.kind != engine::DiagnosticKind::kNotFinite) continue;
+      if (not_finite++ == 0) ADD_FAILURE() << engine::describe(diag);
+    }
+    EXPECT_EQ(not_finite, 0u);
+    std::printf("start %d: %llu diagnostics (%llu not finite among the recorded)\n", start,
+                static_cast<unsigned long long>(report.diagnostic_count),
+                static_cast<unsigned long long>(not_finite));
+  }
+}
+
+// models/hemisphere/observations.yaml pairs data indicators with model variables for
+// latwin calibrate and latwin backtest: each variable must exist, over the countries, and
+// each indicator must be in data/.
+TEST(HemisphereModel, ObservationsNameModelVariablesAndDataIndicators) {
+  ASSERT_TRUE(hemisphere().ok());
+  const engine::Plan& plan = *hemisphere().plan;
+  const data::Panel& panel = project_data().panel();
+  YAML::Node root = YAML::LoadFile(kRoot + "/models/hemisphere/observations.yaml");
+  ASSERT_TRUE(root["observations"].IsSequence());
+  int headlines = 0;
+  for (const YAML::Node& item : root["observations"]) {
+    const auto indicator = item["indicator"].as<std::string>();
+    const auto name = item["variable"].as<std::string>();
+    SCOPED_TRACE(indicator + " -> " + name);
+    EXPECT_TRUE(panel.has_indicator(indicator));
+    EXPECT_FALSE(item["why"].as<std::string>("").empty());
+    if (item["headline"] && item["headline"].as<bool>()) ++headlines;
+    auto variable = std::find_if(plan.variables.begin(), plan.variables.end(),
+                                 [&](const auto& v) { return v.name == name; });
+    ASSERT_NE(variable, plan.variables.end());
+    ASSERT_EQ(variable->dims.size(), 1u);
+    EXPECT_EQ(plan.dimensions[variable->dims[0]].name, "country");
+  }
+  EXPECT_EQ(headlines, 5);
 }
 
 TEST(HemisphereModel, BordersMatchTheData) {
