@@ -38,6 +38,13 @@ Command add_report_command(CLI::App& app);
 Command add_optimize_command(CLI::App& app);
 // latwin explore: sensitivity and scenario discovery over the uncertain parameters (explore.cpp).
 Command add_explore_command(CLI::App& app);
+// latwin calibrate: fit the uncertain parameters to past years, as a parameter file
+// (calibrate.cpp).
+Command add_calibrate_command(CLI::App& app, std::vector<std::string> command_line);
+// latwin backtest: forecasts from past origins scored against what happened (backtest.cpp).
+Command add_backtest_command(CLI::App& app, std::vector<std::string> command_line);
+// latwin history: past years with and without U.S. aid, beside the observations (history.cpp).
+Command add_history_command(CLI::App& app);
 
 // ---- Shared by the commands (common.cpp) ----
 

@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
       cli::add_check_command(app), cli::add_run_command(app, command_line),
       cli::add_compare_command(app), cli::add_runs_command(app),
       cli::add_report_command(app), cli::add_optimize_command(app),
-      cli::add_explore_command(app),
+      cli::add_explore_command(app), cli::add_calibrate_command(app, command_line),
+      cli::add_backtest_command(app, command_line), cli::add_history_command(app),
       cli::add_graph_command(app), cli::add_doc_command(app), cli::add_data_command(app)};
 
   try {

@@ -67,11 +67,15 @@ int run_report(const ReportOptions& options) {
 Command add_report_command(CLI::App& app) {
   auto options = std::make_shared<ReportOptions>();
   CLI::App* command = app.add_subcommand(
-      "report", "Write the HTML report of a stored run (comparison, exploration or optimisation): one file that works offline");
+      "report",
+      "Write the HTML report of a stored run (comparison, exploration, optimisation or backtest): "
+      "one file that works offline");
   command->add_option("id", options->run_id, "Run ID in the results store (latwin runs list)")
       ->type_name("ID");
-  command->add_option("--json", options->json_path,
-                      "Report a compare.json file instead of a stored run")
+  command
+      ->add_option("--json", options->json_path,
+                   "Report a JSON document (compare.json, backtest.json, ...) instead of a stored "
+                   "run")
       ->type_name("FILE");
   command
       ->add_option("--store", options->store,

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <initializer_list>
@@ -10,6 +11,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
@@ -761,6 +763,11 @@ struct Checker {
       fail(fmt::format("\"{}\" must be a number", join_path(path, key)));
     }
   }
+  void boolean(const json& object, std::string_view key, const std::string& path) const {
+    if (!member(object, key, path).is_boolean()) {
+      fail(fmt::format("\"{}\" must be true or false", join_path(path, key)));
+    }
+  }
   void number_or_null(const json& object, std::string_view key, const std::string& path) const {
     const json& value = member(object, key, path);
     if (!value.is_number() && !value.is_null()) {
@@ -1317,6 +1324,533 @@ void write_optimize_page(Out out, const json& doc) {
                  : "");
 }
 
+// ---- the backtest page (docs/report.md)
+
+constexpr std::string_view kBacktestFormat = "latwin-backtest/1";
+// The methods of a score, as the document names them, and as the page does.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kBacktestMethods = {{
+    {"ensemble", "model"},
+    {"ensemble_raw", "raw model"},
+    {"persistence", "persistence"},
+    {"trend", "trend"},
+    {"historical_mean", "historical mean"},
+}};
+// The forecast quantiles the page draws: the 95%, 80% and 50% intervals and the median.
+constexpr std::array<double, 7> kDrawnQuantiles = {0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975};
+
+void check_backtest_scores(const Checker& c, const json& scores, const std::string& path,
+                           bool ensemble) {
+  c.number(scores, "count", path);
+  for (std::string_view key : {"rmse", "mae", "crps", "crps_skill"}) {
+    c.number_or_null(scores, key, path);
+  }
+  if (ensemble) {
+    const std::string at = join_path(path, "coverage");
+    const json& coverage = c.member(scores, "coverage", path);
+    for (std::string_view key : {"50", "80", "95"}) c.number_or_null(coverage, key, at);
+  }
+}
+
+void check_backtest(const json& doc) {
+  const Checker c{"backtest"};
+  c.format(doc, kBacktestFormat);
+  for (std::string_view key : {"created", "latwin_version", "observations"}) c.string(doc, key, "");
+  c.strings(doc, "command", "");
+  const json& model = c.member(doc, "model", "");
+  c.string(model, "dir", "model");
+  c.string(model, "sha256", "model");
+  const json& data = c.member(doc, "data", "");
+  c.string(data, "dir", "data");
+  c.number(data, "last_year", "data");
+  c.string(c.member(doc, "world", ""), "scenario", "world");
+
+  const json& settings = c.member(doc, "settings", "");
+  const json& origins =
+      c.array(settings, "origins", "settings", [&](const json& v, const std::string& at) {
+        if (!v.is_number()) c.fail(fmt::format("\"{}\" must be a number", at));
+      });
+  if (origins.empty()) c.fail("\"settings.origins\" is empty");
+  for (std::string_view key :
+       {"horizon", "calibration_years", "draws", "accept", "members", "seed"}) {
+    c.number(settings, key, "settings");
+  }
+  c.string(settings, "method", "settings");
+
+  const json& headline = c.member(doc, "headline", "");
+  for (std::string_view key : {"min_lead", "beats_persistence", "compared"}) {
+    c.number(headline, key, "headline");
+  }
+  c.number_or_null(headline, "coverage80", "headline");
+  c.array(headline, "indicators", "headline", [&](const json& row, const std::string& at) {
+    for (std::string_view key : {"indicator", "name", "unit"}) c.string(row, key, at);
+    c.boolean(row, "headline", at);
+    c.boolean(row, "beats_persistence", at);
+    for (const auto& [key, _] : kBacktestMethods) {
+      check_backtest_scores(c, c.member(row, key, at), join_path(at, key),
+                            key.starts_with("ensemble"));
+    }
+  });
+
+  c.array(doc, "origins", "", [&](const json& origin, const std::string& at) {
+    c.number(origin, "origin", at);
+    // No fit when the parameters came from a file (--params) instead of a calibration.
+    if (origin.is_object() && origin.contains("fit")) {
+      c.number(origin, "tolerance", at);
+      c.array(origin, "fit", at, [&](const json& item, const std::string& item_at) {
+        c.string(item, "indicator", item_at);
+        c.number(item, "points", item_at);
+        c.number_or_null(item, "prior_rmse", item_at);
+        c.number_or_null(item, "posterior_rmse", item_at);
+      });
+    }
+  });
+
+  c.array(doc, "scores", "", [&](const json& row, const std::string& at) {
+    c.string(row, "indicator", at);
+    c.number_or_null(row, "lead", at);
+    const json& methods = c.member(row, "methods", at);
+    for (const auto& [key, _] : kBacktestMethods) {
+      check_backtest_scores(c, c.member(methods, key, join_path(at, "methods")),
+                            join_path(join_path(at, "methods"), key), key.starts_with("ensemble"));
+    }
+  });
+
+  const json& quantiles =
+      c.array(doc, "forecast_quantiles", "", [&](const json& v, const std::string& at) {
+        if (!v.is_number()) c.fail(fmt::format("\"{}\" must be a number", at));
+      });
+  for (double wanted : kDrawnQuantiles) {
+    const bool found = std::any_of(quantiles.begin(), quantiles.end(), [&](const json& q) {
+      return std::abs(q.get<double>() - wanted) < 1e-9;
+    });
+    if (!found) {
+      c.fail(
+          fmt::format("\"forecast_quantiles\" lacks {:g}: the page draws the 50%, 80% and "
+                      "95% intervals and the median",
+                      wanted));
+    }
+  }
+  c.array(doc, "forecasts", "", [&](const json& cell, const std::string& at) {
+    c.string(cell, "indicator", at);
+    c.string(cell, "country", at);
+    c.number(cell, "origin", at);
+    c.number(cell, "lead", at);
+    const json& values =
+        c.array(cell, "quantiles", at, [&](const json& v, const std::string& q_at) {
+          if (!v.is_number() && !v.is_null())
+            c.fail(fmt::format("\"{}\" must be a number or null", q_at));
+        });
+    if (values.size() != quantiles.size()) {
+      c.fail(
+          fmt::format("\"{}.quantiles\" has {} values, expected {} (one per "
+                      "\"forecast_quantiles\")",
+                      at, values.size(), quantiles.size()));
+    }
+  });
+  c.array(doc, "observed", "", [&](const json& series, const std::string& at) {
+    c.string(series, "indicator", at);
+    c.string(series, "country", at);
+    auto numbers = [&](const json& v, const std::string& v_at) {
+      if (!v.is_number()) c.fail(fmt::format("\"{}\" must be a number", v_at));
+    };
+    const json& years = c.array(series, "years", at, numbers);
+    const json& values = c.array(series, "values", at, numbers);
+    if (years.size() != values.size()) {
+      c.fail(fmt::format("\"{}\" has {} years but {} values", at, years.size(), values.size()));
+    }
+  });
+}
+
+// "2014" or "2010 to 2015".
+std::string backtest_origins(const json& origins) {
+  return origins.size() == 1
+             ? whole(origins.front())
+             : fmt::format("{} to {}", whole(origins.front()), whole(origins.back()));
+}
+
+// A score in the indicator's units: whole numbers from 100 on (1188, not 1.19e+03), else
+// about three significant digits; "n/a" for null.
+std::string score(const json& value) {
+  if (value.is_number() && std::abs(value.get<double>()) >= 100 &&
+      std::abs(value.get<double>()) < 1e12) {
+    return fmt::format("{:.0f}", value.get<double>());
+  }
+  return sig(value);
+}
+
+// A share as a whole percent; "n/a" for null.
+std::string coverage_share(const json& value) {
+  return value.is_number() ? fmt::format("{:.0f}%", 100 * value.get<double>()) : "n/a";
+}
+
+// A skill score: "+0.12", "-0.30"; "n/a" for null.
+std::string skill(const json& value) {
+  if (!value.is_number()) return "n/a";
+  const std::string out = fmt::format("{:+.2f}", value.get<double>());
+  return out == "-0.00" ? "+0.00" : out;
+}
+
+// The indicator the forecast chart shows first: the first headline one with forecasts.
+std::string default_backtest_indicator(const json& doc) {
+  std::set<std::string> forecast;
+  for (const json& cell : doc.at("forecasts"))
+    forecast.insert(cell.at("indicator").get<std::string>());
+  for (const json& row : doc.at("headline").at("indicators")) {
+    const std::string name = row.at("indicator").get<std::string>();
+    if (row.at("headline").get<bool>() && forecast.count(name)) return name;
+  }
+  return forecast.empty() ? std::string() : *forecast.begin();
+}
+
+// The country shown first: Colombia, else Mexico, else the first with both forecasts and
+// observations of the indicator.
+std::string default_backtest_country(const json& doc, const std::string& indicator) {
+  std::set<std::string> forecast, observed;
+  for (const json& cell : doc.at("forecasts")) {
+    if (cell.at("indicator") == indicator) forecast.insert(cell.at("country").get<std::string>());
+  }
+  for (const json& series : doc.at("observed")) {
+    if (series.at("indicator") == indicator && !series.at("years").empty()) {
+      observed.insert(series.at("country").get<std::string>());
+    }
+  }
+  for (const char* preferred : {"COL", "MEX"}) {
+    if (forecast.count(preferred) && observed.count(preferred)) return preferred;
+  }
+  for (const std::string& country : forecast) {
+    if (observed.count(country)) return country;
+  }
+  return forecast.empty() ? std::string() : *forecast.begin();
+}
+
+void write_backtest_scores(Out out, const json& doc) {
+  const json& headline = doc.at("headline");
+  const std::string min_lead = whole(headline.at("min_lead"));
+  fmt::format_to(
+      out,
+      "<section id=\"scores\">\n<h2>Scores at leads of {} years and more</h2>\n"
+      "<p class=\"lead\">Each forecast made from an origin for {} or more years later, scored "
+      "against what was observed, pooled over countries{}. CRPS (continuous ranked probability "
+      "score) is the forecast's error in the indicator's units: for a single number it is the "
+      "absolute error, for a range of outcomes it also rewards a range that is narrow and holds "
+      "the outcome. Lower is better; the lowest of the four methods is in bold.</p>\n"
+      "<table class=\"numbers compact scores\">\n<caption>CRPS by method, the model's skill "
+      "against "
+      "persistence, and how often its intervals held the outcome</caption>\n<thead><tr><th "
+      "scope=\"col\">indicator</th><th scope=\"col\">scored</th><th scope=\"col\">model</th><th "
+      "scope=\"col\">persistence</th><th scope=\"col\">trend</th><th scope=\"col\">historical "
+      "mean</th><th scope=\"col\">skill</th><th scope=\"col\">50% held</th><th scope=\"col\">80% "
+      "held</th><th scope=\"col\">95% held</th><th scope=\"col\">raw model</th><th "
+      "scope=\"col\">raw 80% held</th></tr></thead>\n<tbody>\n",
+      min_lead, min_lead,
+      doc.at("settings").at("origins").size() == 1 ? "" : ", origins and leads");
+  // Headline indicators first, in the document's order.
+  std::vector<const json*> rows;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const json& row : headline.at("indicators")) {
+      if (row.at("headline").get<bool>() == (pass == 0)) rows.push_back(&row);
+    }
+  }
+  for (const json* row : rows) {
+    const json& model = row->at("ensemble");
+    const json& raw = row->at("ensemble_raw");
+    double best = INFINITY;
+    for (const char* key : {"ensemble", "persistence", "trend", "historical_mean"}) {
+      const json& crps = row->at(key).at("crps");
+      if (crps.is_number()) best = std::min(best, crps.get<double>());
+    }
+    auto crps_cell = [&](const char* key) {
+      const json& crps = row->at(key).at("crps");
+      const std::string shown = score(crps);
+      return crps.is_number() && crps.get<double>() == best ? "<b>" + shown + "</b>" : shown;
+    };
+    const bool scored = model.at("count").get<double>() > 0;
+    const bool raw_scored = raw.at("count").get<double>() > 0;
+    const json& coverage = model.at("coverage");
+    fmt::format_to(
+        out,
+        "<tr><th scope=\"row\">{}{}<br><span class=\"note\">{}</span></th><td>{}</td>"
+        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{}>{}</td><td>{}</td><td>{}</td>"
+        "<td>{}</td><td>{}</td><td>{}</td></tr>\n",
+        text(row->at("name")),
+        row->at("headline").get<bool>() ? "" : " <span class=\"tag\">not headline</span>",
+        text(row->at("unit")), whole(model.at("count")), crps_cell("ensemble"),
+        crps_cell("persistence"), crps_cell("trend"), crps_cell("historical_mean"),
+        row->at("beats_persistence").get<bool>() ? " class=\"hi\"" : "",
+        skill(model.at("crps_skill")), scored ? coverage_share(coverage.at("50")) : "—",
+        scored ? coverage_share(coverage.at("80")) : "—",
+        scored ? coverage_share(coverage.at("95")) : "—", score(raw.at("crps")),
+        raw_scored ? coverage_share(raw.at("coverage").at("80")) : "—");
+  }
+  fmt::format_to(
+      out,
+      "</tbody>\n</table>\n<p class=\"how\">How to read: <b>skill</b> is 1 − the model's CRPS "
+      "divided by persistence's: above 0 (tinted) the model beat \"nothing changes\", +0.20 "
+      "means 20% less error, below 0 it did worse. <b>50%, 80%, 95% held</b>: the share of "
+      "outcomes inside the model's central 50%, 80% and 95% intervals; a well-calibrated "
+      "forecast holds about 50%, 80% and 95%. Fewer means the intervals are too narrow "
+      "(overconfident), more that they are too wide. The <b>raw model</b> is the ensemble "
+      "without the error spread the calibration measured before the origin: the model's own "
+      "uncertainty alone. <b>Scored</b> counts the (country, year) outcomes.</p>\n</section>\n");
+}
+
+void write_backtest_skill(Out out, const json& doc) {
+  std::vector<double> leads;
+  std::vector<std::string> indicators;
+  for (const json& row : doc.at("scores")) {
+    if (!row.at("lead").is_number()) continue;
+    const double lead = row.at("lead").get<double>();
+    if (std::find(leads.begin(), leads.end(), lead) == leads.end()) leads.push_back(lead);
+    const std::string name = row.at("indicator").get<std::string>();
+    if (std::find(indicators.begin(), indicators.end(), name) == indicators.end()) {
+      indicators.push_back(name);
+    }
+  }
+  std::sort(leads.begin(), leads.end());
+  fmt::format_to(out, "<section id=\"skill\">\n<h2>Skill by lead</h2>\n");
+  if (leads.empty()) {
+    fmt::format_to(out, "<p>No forecast was scored at any lead.</p>\n</section>\n");
+    return;
+  }
+  fmt::format_to(
+      out,
+      "<div class=\"chart\" data-chart=\"skill\" role=\"img\" aria-label=\"The model's skill "
+      "against persistence by lead, one line per indicator\"></div>\n<p class=\"how\">How to "
+      "read: one line per indicator; each point is the model's skill against persistence (1 − "
+      "its CRPS / persistence's CRPS) over the forecasts made that many years ahead, pooled "
+      "over countries{}. Above the dashed line at 0 the model beat \"nothing changes\". Most "
+      "forecasts lose skill with the lead; persistence is hard to beat one year ahead.</p>\n"
+      "<details>\n<summary>Skill by lead as a table</summary>\n<table class=\"numbers "
+      "compact\">\n<thead><tr><th scope=\"col\">indicator</th>",
+      doc.at("settings").at("origins").size() == 1 ? "" : " and origins");
+  for (double lead : leads) fmt::format_to(out, "<th scope=\"col\">lead {:.0f}</th>", lead);
+  fmt::format_to(out, "</tr></thead>\n<tbody>\n");
+  for (const std::string& name : indicators) {
+    fmt::format_to(out, "<tr><th scope=\"row\">{}</th>", escape(name));
+    for (double lead : leads) {
+      std::string cell = "—";
+      for (const json& row : doc.at("scores")) {
+        if (row.at("indicator") == name && row.at("lead").is_number() &&
+            row.at("lead").get<double>() == lead) {
+          cell = skill(row.at("methods").at("ensemble").at("crps_skill"));
+        }
+      }
+      fmt::format_to(out, "<td>{}</td>", cell);
+    }
+    fmt::format_to(out, "</tr>\n");
+  }
+  fmt::format_to(out, "</tbody>\n</table>\n</details>\n</section>\n");
+}
+
+void write_backtest_forecasts(Out out, const json& doc) {
+  fmt::format_to(out, "<section id=\"forecasts\">\n<h2>Forecasts against what happened</h2>\n");
+  const std::string indicator = default_backtest_indicator(doc);
+  if (indicator.empty()) {
+    fmt::format_to(out, "<p>The document holds no forecasts.</p>\n</section>\n");
+    return;
+  }
+  const std::string country = default_backtest_country(doc, indicator);
+  // Every indicator with forecasts: the headline ones first, named as the headline names them.
+  std::vector<std::pair<std::string, std::string>> indicators;
+  std::set<std::string> with_forecasts, countries;
+  for (const json& cell : doc.at("forecasts")) {
+    with_forecasts.insert(cell.at("indicator").get<std::string>());
+    countries.insert(cell.at("country").get<std::string>());
+  }
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const json& row : doc.at("headline").at("indicators")) {
+      const std::string name = row.at("indicator").get<std::string>();
+      if (row.at("headline").get<bool>() == (pass == 0) && with_forecasts.erase(name)) {
+        indicators.emplace_back(name, row.at("name").get<std::string>());
+      }
+    }
+  }
+  for (const std::string& name : with_forecasts) indicators.emplace_back(name, name);
+
+  fmt::format_to(out, "<p class=\"controls\"><label>Indicator <select id=\"backtest-indicator\">");
+  for (const auto& [name, label] : indicators) {
+    fmt::format_to(out, "<option value=\"{}\"{}>{}</option>", escape(name),
+                   name == indicator ? " selected" : "", escape(label));
+  }
+  fmt::format_to(out, "</select></label> <label>Country <select id=\"backtest-country\">");
+  for (const std::string& iso3 : countries) {
+    fmt::format_to(out, "<option{}>{}</option>", iso3 == country ? " selected" : "", escape(iso3));
+  }
+  fmt::format_to(
+      out,
+      "</select></label></p>\n<p id=\"backtest-caption\" class=\"caption\"></p>\n"
+      "<div class=\"chart\" data-chart=\"backtest-forecast\" role=\"img\" aria-label=\"Observed "
+      "series and the forecasts made from each origin, with their intervals\"></div>\n"
+      "<p class=\"how\">How to read: the black line with points is what was observed (values "
+      "from the sources only, no gap-filling). From each origin (dotted vertical line), the "
+      "dashed line is the forecast's median for the following years, the dark band its central "
+      "50% interval and the light band its central 95% interval; {}. A forecast is good when "
+      "the black points fall near the median and inside the bands, and the bands are no wider "
+      "than they need to be. Point at a point for its numbers.</p>\n</section>\n",
+      doc.at("settings").at("origins").size() == 1
+          ? "there is one origin"
+          : "each origin has its own colour, and the legend shows or hides one");
+}
+
+void write_backtest_calibration(Out out, const json& doc) {
+  fmt::format_to(out,
+                 "<section id=\"calibration\">\n<h2>The calibration at each origin</h2>\n"
+                 "<p class=\"lead\">Before forecasting from an origin, the model's uncertain "
+                 "parameters were fitted to the {} years before it, with only the data known at "
+                 "the origin: {}.</p>\n",
+                 whole(doc.at("settings").at("calibration_years")),
+                 text(doc.at("settings").at("method")));
+  for (const json& origin : doc.at("origins")) {
+    if (!origin.contains("fit")) {
+      fmt::format_to(out,
+                     "<p>Origin {}: no calibration; the parameter sets came from a file.</p>\n",
+                     whole(origin.at("origin")));
+      continue;
+    }
+    fmt::format_to(out,
+                   "<table class=\"numbers\">\n<caption>Origin {}: fitted on {}–{}; error of the "
+                   "model against the data, in standard deviations of each indicator</caption>\n"
+                   "<thead><tr><th scope=\"col\">indicator</th><th scope=\"col\">data "
+                   "points</th><th scope=\"col\">prior RMSE</th><th scope=\"col\">fitted "
+                   "RMSE</th><th scope=\"col\">change</th></tr></thead>\n<tbody>\n",
+                   whole(origin.at("origin")),
+                   origin.contains("from") ? whole(origin.at("from")) : std::string("?"),
+                   whole(origin.at("origin")));
+    for (const json& item : origin.at("fit")) {
+      const json& prior = item.at("prior_rmse");
+      const json& posterior = item.at("posterior_rmse");
+      std::string change = "n/a";
+      if (prior.is_number() && posterior.is_number() && prior.get<double>() > 0) {
+        const double percent_change = 100 * (posterior.get<double>() / prior.get<double>() - 1);
+        change = std::abs(percent_change) < 0.5 ? "0%" : fmt::format("{:+.0f}%", percent_change);
+      }
+      fmt::format_to(out,
+                     "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                     "</tr>\n",
+                     text(item.at("indicator")), whole(item.at("points")), sig(prior),
+                     sig(posterior), change);
+    }
+    fmt::format_to(out, "</tbody>\n</table>\n");
+  }
+  fmt::format_to(out,
+                 "<p class=\"how\">How to read: the prior RMSE is the error of the model run with "
+                 "parameters drawn from their whole prior ranges, the fitted RMSE with the sets "
+                 "the calibration kept; both are root mean square errors over countries and "
+                 "years, in standard deviations of the indicator's observed values (logs for "
+                 "indicators on a log scale). A fit that barely improves on the prior means the "
+                 "data say little about the parameters behind that indicator.</p>\n</section>\n");
+}
+
+void write_backtest_provenance(Out out, const json& doc) {
+  const json& settings = doc.at("settings");
+  std::string command;
+  for (const json& word : doc.at("command")) {
+    if (!command.empty()) command += ' ';
+    command += word.get<std::string>();
+  }
+  fmt::format_to(
+      out,
+      "<section id=\"provenance\">\n<h2>How it was run</h2>\n<table class=\"provenance\">\n"
+      "<tbody>\n<tr><th scope=\"row\">origins</th><td>{}, each forecasting {} years "
+      "ahead</td></tr>\n<tr><th scope=\"row\">calibration</th><td>{} years before each "
+      "origin; {} parameter sets drawn, {} kept</td></tr>\n<tr><th scope=\"row\">forecast</th>"
+      "<td>{} members from each origin; seed {}</td></tr>\n"
+      "<tr><th scope=\"row\">model</th><td><code>{}</code><br><span class=\"hash\">sha256 {}"
+      "</span></td></tr>\n<tr><th scope=\"row\">data</th><td><code>{}</code>, to {}</td></tr>\n"
+      "<tr><th scope=\"row\">observations</th><td><code>{}</code></td></tr>\n<tr><th "
+      "scope=\"row\">world</th><td><code>{}</code>: the scenario's world (U.S. aid, shocks) "
+      "held as it was, not forecast</td></tr>\n",
+      escape(and_list([&] {
+        std::vector<std::string> years;
+        for (const json& year : settings.at("origins")) years.push_back(whole(year));
+        return years;
+      }())),
+      whole(settings.at("horizon")), whole(settings.at("calibration_years")),
+      whole(settings.at("draws")), whole(settings.at("accept")), whole(settings.at("members")),
+      whole(settings.at("seed")), text(doc.at("model").at("dir")),
+      text(doc.at("model").at("sha256")), text(doc.at("data").at("dir")),
+      whole(doc.at("data").at("last_year")), text(doc.at("observations")),
+      text(doc.at("world").at("scenario")));
+  if (settings.contains("params") && settings.at("params").is_object() &&
+      settings.at("params").contains("file") && settings.at("params").at("file").is_string()) {
+    fmt::format_to(out, "<tr><th scope=\"row\">parameters</th><td><code>{}</code></td></tr>\n",
+                   text(settings.at("params").at("file")));
+  }
+  fmt::format_to(out,
+                 "<tr><th scope=\"row\">run</th><td>created {} · latwin {}</td></tr>\n</tbody>\n"
+                 "</table>\n<h3>How to reproduce</h3>\n<p>The same command, with the same model "
+                 "and data, gives the same numbers:</p>\n<pre><code>{}</code></pre>\n"
+                 "</section>\n",
+                 text(doc.at("created")), text(doc.at("latwin_version")), command_html(command));
+}
+
+void write_backtest_page(Out out, const json& doc) {
+  const json& settings = doc.at("settings");
+  const json& headline = doc.at("headline");
+  const std::string origins = backtest_origins(settings.at("origins"));
+  const std::size_t origin_count = settings.at("origins").size();
+  const std::string coverage =
+      headline.at("coverage80").is_number()
+          ? fmt::format(
+                "its 80% intervals hold {} of outcomes (a well-calibrated forecast holds "
+                "about 80%)",
+                coverage_share(headline.at("coverage80")))
+          : std::string("no outcome was scored to check its 80% intervals against");
+  fmt::format_to(
+      out,
+      "<body data-charts-drawn=\"0\">\n<main>\n<header>\n"
+      "<p class=\"kicker\">latwin backtest</p>\n<h1>Forecasts from {}, {} years ahead, against "
+      "what happened</h1>\n<p class=\"meta\">{} origin{} · {} years ahead · calibrated on the {} "
+      "years before each origin · {} members · seed {} · created {} · latwin {}</p>\n"
+      "<div id=\"report-error\" class=\"error\" hidden></div>\n"
+      "<section class=\"finding\">\n<p class=\"question\">Had the model been run in {} with "
+      "only the data known then, how well would it have forecast the following years, next to "
+      "simple rules of thumb?</p>\n<p class=\"answer\">The model beats persistence on {} of {} "
+      "headline indicators at leads of {}+ years; {}.</p>\n</section>\n"
+      "<nav><a href=\"#scores\">Scores</a> · <a href=\"#skill\">Skill by lead</a> · <a "
+      "href=\"#forecasts\">Forecasts</a> · <a href=\"#calibration\">Calibration</a> · <a "
+      "href=\"#provenance\">How it was run</a> · <a href=\"#glossary\">Glossary</a></nav>\n"
+      "</header>\n",
+      origins, whole(settings.at("horizon")), origin_count, origin_count == 1 ? "" : "s",
+      whole(settings.at("horizon")), whole(settings.at("calibration_years")),
+      whole(settings.at("members")), whole(settings.at("seed")), text(doc.at("created")),
+      text(doc.at("latwin_version")), origin_count == 1 ? origins : "each year from " + origins,
+      whole(headline.at("beats_persistence")), whole(headline.at("compared")),
+      whole(headline.at("min_lead")), coverage);
+  write_backtest_scores(out, doc);
+  write_backtest_skill(out, doc);
+  write_backtest_forecasts(out, doc);
+  write_backtest_calibration(out, doc);
+  write_backtest_provenance(out, doc);
+  fmt::format_to(
+      out,
+      "<section id=\"glossary\">\n<h2>Glossary</h2>\n<dl>\n"
+      "<dt>Origin</dt><dd>The year a forecast is made from, with only the data known by the end "
+      "of that year. A rolling backtest makes one from each of several years and pools the "
+      "scores.</dd>\n"
+      "<dt>Lead</dt><dd>How many years after the origin a forecast is for.</dd>\n"
+      "<dt>Persistence</dt><dd>The rule of thumb \"nothing changes\": the last value known at "
+      "the origin, for every later year.</dd>\n"
+      "<dt>Trend</dt><dd>A straight line through the values known before the origin, carried "
+      "forward.</dd>\n"
+      "<dt>Historical mean</dt><dd>The country's mean of the values known at the origin.</dd>\n"
+      "<dt>CRPS</dt><dd>Continuous ranked probability score: the error of a forecast given as a "
+      "range of outcomes, in the indicator's units; for a single number it is the absolute "
+      "error. Lower is better.</dd>\n"
+      "<dt>Skill</dt><dd>1 − the model's CRPS / persistence's CRPS: above 0 the model beat "
+      "persistence.</dd>\n"
+      "<dt>Coverage</dt><dd>The share of outcomes inside a central interval of the forecast; "
+      "about the interval's nominal share (80% for the 80% interval) when the forecast's "
+      "uncertainty is right.</dd>\n"
+      "<dt>Raw model</dt><dd>The model's ensemble without the error spread the calibration "
+      "measured: how uncertain the model thinks it is, before learning how wrong it "
+      "was.</dd>\n"
+      "<dt>Calibration</dt><dd>Fitting the model's uncertain parameters to the years before the "
+      "origin (approximate Bayesian computation: keep the parameter draws whose runs come "
+      "nearest to the data).</dd>\n"
+      "</dl>\n</section>\n");
+}
+
 }  // namespace
 
 std::string render_explore_html(const json& document) {
@@ -1336,19 +1870,34 @@ std::string render_optimize_html(const json& document) {
   std::string html;
   html.reserve(echarts_js().size() + 128 * 1024);
   Out out(html);
-  write_head_titled(out,
-                    fmt::format("Optimisation: {} scenario", document.at("scenario").get<std::string>()),
-                    document.at("latwin_version"));
+  write_head_titled(
+      out, fmt::format("Optimisation: {} scenario", document.at("scenario").get<std::string>()),
+      document.at("latwin_version"));
   write_optimize_page(out, document);
   write_tail(out, document, "latwin-optimize");
+  return html;
+}
+
+std::string render_backtest_html(const json& document) {
+  check_backtest(document);
+  const json& origins = document.at("settings").at("origins");
+  std::string html;
+  html.reserve(echarts_js().size() + 256 * 1024 + document.at("forecasts").size() * 256);
+  Out out(html);
+  write_head_titled(out,
+                    fmt::format("Backtest from {}, {} years ahead", backtest_origins(origins),
+                                whole(document.at("settings").at("horizon"))),
+                    document.at("latwin_version"));
+  write_backtest_page(out, document);
+  write_tail(out, document, "latwin-backtest");
   return html;
 }
 
 std::string render_any_report_html(const json& document) {
   const auto fail_any = [](const std::string& message) {
     throw InputError(fmt::format(
-        "report: {}; expected \"{}\", \"{}\" or \"{}\" (see docs/report.md)", message, kFormat,
-        kExploreFormat, kOptimizeFormat));
+        "report: {}; expected \"{}\", \"{}\", \"{}\" or \"{}\" (see docs/report.md)", message,
+        kFormat, kExploreFormat, kOptimizeFormat, kBacktestFormat));
   };
   if (!document.is_object()) fail_any("the document is not a JSON object");
   const auto format = document.find("format");
@@ -1358,6 +1907,7 @@ std::string render_any_report_html(const json& document) {
     if (name == kFormat) return render_report_html(document);
     if (name == kExploreFormat) return render_explore_html(document);
     if (name == kOptimizeFormat) return render_optimize_html(document);
+    if (name == kBacktestFormat) return render_backtest_html(document);
   }
   fail_any(fmt::format("no report for format {}", format->dump()));
   return {};

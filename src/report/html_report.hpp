@@ -25,8 +25,16 @@ std::string render_explore_html(const nlohmann::json& document);
 // constraints. Throws InputError naming a missing or wrong field.
 std::string render_optimize_html(const nlohmann::json& document);
 
-// The page for any stored document, chosen by its "format": a comparison, an exploration or
-// an optimisation. Throws InputError for any other format (or none).
+// The page for a backtest, format "latwin-backtest/1" (src/cli/backtest.cpp): the answer in
+// one sentence (on how many headline indicators the model beats persistence, how often its 80%
+// intervals held the outcome), the scores of the model and the rules of thumb, skill by lead,
+// the forecasts with their intervals against the observed series, and the calibration at
+// each origin. Same offline guarantees and conventions as the comparison page; throws
+// InputError naming a missing or wrong field.
+std::string render_backtest_html(const nlohmann::json& document);
+
+// The page for any stored document, chosen by its "format": a comparison, an exploration, an
+// optimisation or a backtest. Throws InputError for any other format (or none).
 std::string render_any_report_html(const nlohmann::json& document);
 
 }  // namespace latwin::report

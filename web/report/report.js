@@ -1,5 +1,6 @@
-// Draws the HTML report's charts and map (src/report/html_report.cpp writes the page), and the
-// charts of the exploration and optimisation pages (the second function, at the end).
+// Draws the HTML report's charts and map (src/report/html_report.cpp writes the page), the
+// charts of the exploration and optimisation pages (the second function) and those of the
+// backtest page (the third, at the end).
 // Reads the comparison document (docs/compare-format.md) and the region's GeoJSON from the
 // page's two JSON script elements; uses the inlined ECharts with its SVG
 // renderer, so that every chart is plain SVG in the page. When a chart has drawn, its
@@ -793,6 +794,274 @@
   byKind('convergence').forEach((c) => guarded('convergence chart', () => drawConvergence(c)));
   byKind('allocation').forEach((c) => guarded('allocation chart', () => drawAllocation(c)));
   byKind('pareto').forEach((c) => guarded('Pareto front chart', () => drawPareto(c)));
+
+  let resizeTimer = null;
+  window.addEventListener('resize', () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => charts.forEach((chart) => chart.resize()), 100);
+  });
+  window.addEventListener('beforeprint', () => charts.forEach((chart) => chart.resize()));
+  window.addEventListener('afterprint', () => charts.forEach((chart) => chart.resize()));
+})();
+
+// The backtest page (<script id="latwin-backtest">, format latwin-backtest/1, written by
+// latwin backtest): skill by lead, and the forecasts with their intervals against the
+// observed series. Same conventions as above.
+(function () {
+  'use strict';
+
+  const data = document.getElementById('latwin-backtest');
+  if (!data) return;
+  const doc = JSON.parse(data.textContent);
+
+  const kFont = 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif';
+  // Okabe–Ito colours, as on the comparison page.
+  const kPalette = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442'];
+  const kObserved = '#1f1f1f';
+  const isFiniteNumber = (x) => typeof x === 'number' && Number.isFinite(x);
+  const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => ({
+    '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;',
+  })[c]);
+  const sig = (x) => (isFiniteNumber(x) ? (x === 0 ? '0' : Number(x.toPrecision(3)).toString()) : 'n/a');
+  const skillText = (x) => (isFiniteNumber(x) ? (x >= 0 ? '+' : '') + x.toFixed(2) : 'n/a');
+
+  const containers = Array.from(document.querySelectorAll('.chart'));
+  const charts = [];
+  let drawnCount = 0;
+  document.body.setAttribute('data-charts-total', String(containers.length));
+
+  function makeChart(container) {
+    const chart = echarts.init(container, null, { renderer: 'svg' });
+    chart.on('finished', () => {
+      if (container.getAttribute('data-drawn') === 'yes') return;
+      container.setAttribute('data-drawn', 'yes');
+      drawnCount += 1;
+      document.body.setAttribute('data-charts-drawn', String(drawnCount));
+    });
+    charts.push(chart);
+    return chart;
+  }
+  const base = { animation: false, textStyle: { fontFamily: kFont, color: '#222' } };
+  function guarded(what, draw) {
+    try {
+      draw();
+    } catch (error) {
+      window.latwinReportError(what + ': ' + (error && error.stack ? error.stack : error));
+    }
+  }
+
+  // Indicator names and which are headline, from the headline table.
+  const names = new Map(doc.headline.indicators.map((row) => [row.indicator, row.name]));
+  const units = new Map(doc.headline.indicators.map((row) => [row.indicator, row.unit]));
+  const isHeadline = new Map(doc.headline.indicators.map((row) => [row.indicator, row.headline]));
+  const nameOf = (indicator) => names.get(indicator) || indicator;
+
+  // ---- skill against persistence by lead, one line an indicator
+
+  function drawSkill(container) {
+    const rows = doc.scores.filter((row) => isFiniteNumber(row.lead));
+    const leads = Array.from(new Set(rows.map((row) => row.lead))).sort((a, b) => a - b);
+    const indicators = Array.from(new Set(rows.map((row) => row.indicator)));
+    const chart = makeChart(container);
+    const series = indicators.map((indicator, idx) => ({
+      name: nameOf(indicator),
+      type: 'line',
+      data: leads.map((lead) => {
+        const row = rows.find((r) => r.indicator === indicator && r.lead === lead);
+        const value = row ? row.methods.ensemble.crps_skill : null;
+        return [lead, isFiniteNumber(value) ? value : null];
+      }),
+      connectNulls: false,
+      symbolSize: 8,
+      lineStyle: { width: isHeadline.get(indicator) === false ? 1.5 : 2.5,
+        type: isHeadline.get(indicator) === false ? 'dotted' : 'solid' },
+      color: kPalette[idx % kPalette.length],
+      markLine: idx !== 0 ? undefined : {
+        symbol: 'none', silent: true, lineStyle: { color: '#4d4d4d', type: 'dashed' },
+        label: { formatter: 'persistence', position: 'insideEndTop' },
+        data: [{ yAxis: 0 }],
+      },
+    }));
+    chart.setOption({
+      ...base,
+      legend: { top: 0, left: 'center' },
+      grid: { left: 70, right: 40, top: 60, bottom: 50 },
+      tooltip: {
+        trigger: 'axis',
+        formatter: (items) => `<b>${items[0].value[0]} year${items[0].value[0] === 1 ? '' : 's'} ahead</b><br>` +
+          items.map((i) => `${escapeHtml(i.seriesName)}: skill ${skillText(i.value[1])}`).join('<br>'),
+      },
+      xAxis: {
+        type: 'value', name: 'lead (years after the origin)', nameLocation: 'middle', nameGap: 30,
+        min: leads.length ? leads[0] : 0, max: leads.length ? leads[leads.length - 1] : 1,
+        minInterval: 1, axisLabel: { formatter: (v) => (Number.isInteger(v) ? String(v) : '') },
+      },
+      yAxis: {
+        type: 'value', scale: true, name: 'skill against persistence',
+        nameLocation: 'middle', nameGap: 50,
+      },
+      series,
+    });
+  }
+
+  // ---- the forecasts from each origin, with their intervals, against the observed series
+
+  // Axis bounds on round numbers, about five steps (as on the comparison page).
+  function niceBounds(low, high) {
+    if (!Number.isFinite(low) || !Number.isFinite(high)) return { min: 0, max: 1, step: 0.2 };
+    if (low === high) {
+      low -= Math.abs(low) * 0.1 || 1;
+      high += Math.abs(high) * 0.1 || 1;
+    }
+    const raw = (high - low) / 5;
+    const power = 10 ** Math.floor(Math.log10(raw));
+    const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((x) => x >= raw);
+    const round = (x) => Number(x.toPrecision(12));
+    return { min: round(Math.floor(low / step) * step), max: round(Math.ceil(high / step) * step), step };
+  }
+
+  // Where each drawn quantile sits in a forecast's quantiles.
+  const quantileIdx = {};
+  for (const q of [0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975]) {
+    quantileIdx[q] = doc.forecast_quantiles.findIndex((x) => Math.abs(x - q) < 1e-9);
+  }
+  const origins = doc.settings.origins.slice().sort((a, b) => a - b);
+  const originColour = (origin) => kPalette[origins.indexOf(origin) % kPalette.length];
+  let forecastChart = null;
+
+  // A band from `low` to `high` (quantile levels) across the leads of one origin, as a polygon;
+  // with a single lead, a rectangle a year wide around it so that it shows.
+  function bandSeries(name, cells, low, high, colour, opacity) {
+    return {
+      type: 'custom', name, silent: true, z: 1, itemStyle: { color: colour },
+      data: cells.length ? [0] : [],
+      renderItem: (params, api) => {
+        const kept = cells.filter((c) => isFiniteNumber(c.quantiles[quantileIdx[low]]) &&
+          isFiniteNumber(c.quantiles[quantileIdx[high]]));
+        if (!kept.length) return { type: 'group', children: [] };
+        const pad = kept.length === 1 ? 0.3 : 0;
+        const top = [];
+        const bottom = [];
+        kept.forEach((c, idx) => {
+          const year = c.origin + c.lead;
+          const left = idx === 0 ? year - pad : year;
+          const right = idx === kept.length - 1 ? year + pad : year;
+          for (const x of left === right ? [year] : [left, right]) {
+            top.push(api.coord([x, c.quantiles[quantileIdx[high]]]));
+            bottom.push(api.coord([x, c.quantiles[quantileIdx[low]]]));
+          }
+        });
+        return {
+          type: 'polygon',
+          shape: { points: top.concat(bottom.reverse()) },
+          style: { fill: colour, opacity, stroke: 'none' },
+        };
+      },
+    };
+  }
+
+  function updateForecast() {
+    const indicator = document.getElementById('backtest-indicator').value;
+    const country = document.getElementById('backtest-country').value;
+    const observed = doc.observed.find((s) => s.indicator === indicator && s.country === country);
+    const cells = doc.forecasts
+      .filter((c) => c.indicator === indicator && c.country === country)
+      .sort((a, b) => a.origin - b.origin || a.lead - b.lead);
+    const unit = units.get(indicator);
+    document.getElementById('backtest-caption').textContent =
+      `${nameOf(indicator)}, ${country}` + (unit ? ` (${unit})` : '') +
+      (cells.length ? '' : ': no forecasts for this country') +
+      (observed && observed.years.length ? '' : ': nothing observed');
+
+    // The years shown: the calibration window before the first origin to the last lead.
+    // A tick every year up to 16 years, else every 2 or 5 years from a multiple of the step.
+    const span = origins[origins.length - 1] + doc.settings.horizon - origins[0] + doc.settings.calibration_years;
+    const yearStep = span <= 16 ? 1 : span <= 32 ? 2 : 5;
+    const first = Math.floor((origins[0] - doc.settings.calibration_years) / yearStep) * yearStep;
+    const last = Math.ceil((origins[origins.length - 1] + doc.settings.horizon) / yearStep) * yearStep;
+    const points = observed
+      ? observed.years.map((year, i) => [year, observed.values[i]]).filter((p) => p[0] >= first && p[0] <= last)
+      : [];
+    const values = points.map((p) => p[1]);
+    for (const c of cells) {
+      for (const q of [0.025, 0.975]) {
+        const v = c.quantiles[quantileIdx[q]];
+        if (isFiniteNumber(v)) values.push(v);
+      }
+    }
+    const bounds = niceBounds(values.length ? Math.min(...values) : 0, values.length ? Math.max(...values) : 1);
+
+    const series = [];
+    for (const origin of origins) {
+      const own = cells.filter((c) => c.origin === origin);
+      const colour = originColour(origin);
+      const name = `from ${origin}`;
+      series.push(bandSeries(name, own, 0.025, 0.975, colour, 0.16));
+      series.push(bandSeries(name, own, 0.25, 0.75, colour, 0.34));
+      series.push({
+        name, type: 'line', z: 3, color: colour,
+        data: own.map((c) => ({ value: [c.origin + c.lead, c.quantiles[quantileIdx[0.5]]], cell: c })),
+        symbol: 'diamond', symbolSize: 7, lineStyle: { color: colour, width: 2, type: 'dashed' },
+      });
+    }
+    series.push({
+      name: 'observed', type: 'line', z: 4, color: kObserved, data: points, symbol: 'circle',
+      symbolSize: 6, lineStyle: { color: kObserved, width: 2 },
+      markLine: {
+        symbol: 'none', silent: true, lineStyle: { color: '#8a8a8a', type: 'dotted', width: 1.5 },
+        label: { formatter: (p) => `origin ${p.value}`, position: 'insideEndTop', color: '#5c5c5c' },
+        data: origins.map((origin) => ({ xAxis: origin })),
+      },
+    });
+    forecastChart.setOption({
+      ...base,
+      legend: {
+        top: 0, left: 'center',
+        data: [{ name: 'observed' }, ...origins.map((origin) => ({ name: `from ${origin}` }))],
+      },
+      grid: { left: 80, right: 40, top: 50, bottom: 50 },
+      tooltip: {
+        trigger: 'item',
+        formatter: (p) => {
+          if (p.seriesName === 'observed') {
+            return `<b>${escapeHtml(country)} ${p.value[0]}</b><br>observed ${sig(p.value[1])}`;
+          }
+          const c = p.data && p.data.cell;
+          if (!c) return '';
+          const at = (q) => sig(c.quantiles[quantileIdx[q]]);
+          const seen = observed ? observed.years.indexOf(c.origin + c.lead) : -1;
+          return `<b>${escapeHtml(country)} ${c.origin + c.lead}</b>, forecast from ${c.origin} ` +
+            `(${c.lead} year${c.lead === 1 ? '' : 's'} ahead)<br>median ${at(0.5)}` +
+            `<br>50% interval ${at(0.25)} to ${at(0.75)}<br>80% interval ${at(0.1)} to ${at(0.9)}` +
+            `<br>95% interval ${at(0.025)} to ${at(0.975)}` +
+            (seen >= 0 ? `<br>observed ${sig(observed.values[seen])}` : '<br>not observed');
+        },
+      },
+      xAxis: {
+        type: 'value', min: first, max: last, interval: yearStep, name: 'year',
+        nameLocation: 'middle', nameGap: 30, axisLabel: { formatter: (v) => String(v) },
+      },
+      yAxis: {
+        type: 'value', min: bounds.min, max: bounds.max, interval: bounds.step, name: nameOf(indicator),
+        nameLocation: 'middle', nameGap: 60,
+        axisLabel: { formatter: (v) => sig(v) },
+      },
+      series,
+    }, { notMerge: true });
+  }
+
+  function drawForecast(container) {
+    container.style.height = '460px';
+    forecastChart = makeChart(container);
+    for (const id of ['backtest-indicator', 'backtest-country']) {
+      document.getElementById(id).addEventListener('change', () => guarded('forecast chart', updateForecast));
+    }
+    updateForecast();
+  }
+
+  const byKind = (kind) => containers.filter((c) => c.getAttribute('data-chart') === kind);
+  byKind('skill').forEach((c) => guarded('skill chart', () => drawSkill(c)));
+  byKind('backtest-forecast').forEach((c) => guarded('forecast chart', () => drawForecast(c)));
 
   let resizeTimer = null;
   window.addEventListener('resize', () => {

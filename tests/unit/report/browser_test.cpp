@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -147,7 +148,8 @@ TEST_F(ReportInBrowser, EveryChartAndTheMapDrawWithoutErrors) {
       << "no grey context (U.S., Canada) on the map";
 }
 
-// The exploration and optimisation pages (docs/report.md): every chart drawn, no error.
+// The exploration, optimisation and backtest pages (docs/report.md): every chart drawn, no
+// error.
 void expect_page_draws(const std::string& fixture, std::size_t expected,
                        const std::string& dom) {
   ASSERT_NE(dom.find("<body"), std::string::npos) << fixture << ": no DOM from chromium";
@@ -180,6 +182,38 @@ TEST_F(ReportInBrowser, ExploreAndOptimizePagesDrawWithoutErrors) {
     const auto page = dir_ / (fixture + ".html");
     std::ofstream(page, std::ios::binary) << render_any_report_html(document);
     expect_page_draws(fixture, expected, dump_dom(page));
+  }
+}
+
+// The backtest page, rolling (two origins) and from one origin: skill by lead and the
+// forecasts drawn, with their bands (filled shapes in the origins' colours) around the medians.
+TEST_F(ReportInBrowser, BacktestPageDrawsTheForecastsWithTheirBands) {
+  ASSERT_TRUE(std::filesystem::exists(kChromium))
+      << kChromium << " is missing: run scripts/install-deps.sh";
+  std::ifstream in(std::string(LATWIN_SOURCE_DIR) + "/tests/data/report/backtest-sample.json");
+  const json rolling = json::parse(in);
+  json single = rolling;
+  single["settings"]["origins"] = json::array({2014});
+  json forecasts = json::array();
+  for (const json& cell : rolling["forecasts"]) {
+    if (cell["origin"] == 2014) forecasts.push_back(cell);
+  }
+  single["forecasts"] = forecasts;
+  for (const auto& [name, document] :
+       {std::pair{"rolling", rolling}, std::pair{"single", single}}) {
+    const auto page = dir_ / (std::string(name) + ".html");
+    std::ofstream(page, std::ios::binary) << render_backtest_html(document);
+    const std::string dom = dump_dom(page);
+    expect_page_draws(name, 2, dom);
+    const std::vector<ChartDom> found = charts(dom);
+    const auto forecast = std::find_if(found.begin(), found.end(), [](const ChartDom& chart) {
+      return chart.opening_tag.find("data-chart=\"backtest-forecast\"") != std::string::npos;
+    });
+    ASSERT_NE(forecast, found.end()) << name;
+    // The first origin's colour (report.js kPalette[0]) fills its bands.
+    EXPECT_NE(forecast->svg.find("fill=\"#0072B2\""), std::string::npos)
+        << name << ": no band in the first origin's colour";
+    EXPECT_GE(count_coloured_shapes(forecast->svg), 2u) << name;
   }
 }
 
