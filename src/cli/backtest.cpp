@@ -116,9 +116,11 @@ Json method_json(const analysis::MethodScores& scores, bool ensemble) {
 }
 
 // One row per (indicator, country, lead, method); "all" where pooled. ensemble_raw is the
-// model's members without the calibration's error spread (study/backtest.hpp).
+// model's members without the calibration's error spread, persistence_spread the last value
+// with persistence's own past error spread (study/backtest.hpp).
 std::string scores_csv(const std::vector<analysis::ScoreRow>& table,
-                       const std::vector<analysis::ScoreRow>& raw_table) {
+                       const std::vector<analysis::ScoreRow>& raw_table,
+                       const std::vector<analysis::ScoreRow>& persistence_table) {
   std::string text =
       "indicator,country,lead,method,outcomes,missing,scored,no_forecast,rmse,mae,crps,"
       "coverage50,coverage80,coverage95,rmse_skill,crps_skill\n";
@@ -139,6 +141,9 @@ std::string scores_csv(const std::vector<analysis::ScoreRow>& table,
           method == ForecastMethod::kEnsemble);
       if (method == ForecastMethod::kEnsemble) {
         add(row, raw_table[r][ForecastMethod::kEnsemble], "ensemble_raw", true);
+      }
+      if (method == ForecastMethod::kPersistence) {
+        add(row, persistence_table[r][ForecastMethod::kEnsemble], "persistence_spread", true);
       }
     }
   }
@@ -243,6 +248,8 @@ int run_backtest_command(const BacktestOptions& options) {
   std::vector<analysis::ScoreRow> headline = pooled_from_lead(result.records, kHeadlineMinLead);
   std::vector<analysis::ScoreRow> raw_headline =
       pooled_from_lead(result.raw_records, kHeadlineMinLead);
+  std::vector<analysis::ScoreRow> persistence_headline =
+      pooled_from_lead(result.persistence_records, kHeadlineMinLead);
 
   // backtest.json: the settings, the headline, the calibrations, every score and forecast,
   // and the observed series the report draws them against.
@@ -268,7 +275,7 @@ int run_backtest_command(const BacktestOptions& options) {
                                               {"provenance", params->provenance}}
                                        : Json(nullptr)}};
   Json headline_json = Json::array();
-  std::size_t beats = 0, compared = 0;
+  std::size_t beats = 0, compared = 0, beats_spread_count = 0;
   double covered80 = 0;
   std::size_t covered80_count = 0;
   for (std::size_t r = 0; r < headline.size(); ++r) {
@@ -279,6 +286,9 @@ int run_backtest_command(const BacktestOptions& options) {
     const analysis::MethodScores& persistence = row[ForecastMethod::kPersistence];
     const bool is_headline = obs != observations.end() && obs->headline;
     const bool beat = std::isfinite(model.crps_skill) && model.crps_skill > 0;
+    const analysis::MethodScores& spread = persistence_headline[r][ForecastMethod::kEnsemble];
+    const bool beats_spread = model.count > 0 && spread.count > 0 && model.crps < spread.crps;
+    if (is_headline && beats_spread) ++beats_spread_count;
     if (is_headline && std::isfinite(model.crps_skill)) {
       ++compared;
       if (beat) ++beats;
@@ -296,6 +306,9 @@ int run_backtest_command(const BacktestOptions& options) {
                              {"missing", row.missing},
                              {"ensemble", method_json(model, true)},
                              {"ensemble_raw", method_json(raw_headline[r][ForecastMethod::kEnsemble], true)},
+                             {"persistence_spread",
+                              method_json(persistence_headline[r][ForecastMethod::kEnsemble], true)},
+                             {"beats_persistence_spread", beats_spread},
                              {"persistence", method_json(persistence, false)},
                              {"trend", method_json(row[ForecastMethod::kTrend], false)},
                              {"historical_mean", method_json(row[ForecastMethod::kHistoricalMean], false)},
@@ -306,6 +319,7 @@ int run_backtest_command(const BacktestOptions& options) {
   doc["headline"] = {{"min_lead", kHeadlineMinLead},
                      {"indicators", headline_json},
                      {"beats_persistence", beats},
+                     {"beats_persistence_spread", beats_spread_count},
                      {"compared", compared},
                      {"coverage80", std::isfinite(coverage80) ? Json(coverage80) : Json(nullptr)}};
   Json calibrations = Json::array();
@@ -341,6 +355,8 @@ int run_backtest_command(const BacktestOptions& options) {
           method_json(row[method], method == ForecastMethod::kEnsemble);
     }
     methods["ensemble_raw"] = method_json(result.raw_table[r][ForecastMethod::kEnsemble], true);
+    methods["persistence_spread"] =
+        method_json(result.persistence_table[r][ForecastMethod::kEnsemble], true);
     rows.push_back({{"indicator", row.indicator},
                     {"lead", row.lead_years ? Json(*row.lead_years) : Json(nullptr)},
                     {"outcomes", row.outcomes},
@@ -383,7 +399,7 @@ int run_backtest_command(const BacktestOptions& options) {
   const fs::path out(options.out);
   const std::string document_text = doc.dump(1);
   write_file_atomically(out / "forecast.csv", forecast_csv(result));
-  write_file_atomically(out / "scores.csv", scores_csv(result.table, result.raw_table));
+  write_file_atomically(out / "scores.csv", scores_csv(result.table, result.raw_table, result.persistence_table));
   write_file_atomically(out / "backtest.json", document_text + "\n");
   std::string report_path;
   if (options.report) {
@@ -433,28 +449,32 @@ int run_backtest_command(const BacktestOptions& options) {
                           : fmt::format("{} to {}", origins.front(), origins.back()),
       origins.size(), origins.size() == 1 ? "" : "s", options.horizon,
       origins.size() == 1 ? "" : " and origins", kHeadlineMinLead);
-  text += fmt::format("  {:<22} {:>6} {:>11} {:>11} {:>11} {:>11} {:>7} {:>8} {:>11} {:>8}\n",
+  text += fmt::format("  {:<22} {:>6} {:>11} {:>11} {:>11} {:>11} {:>7} {:>8} {:>11} {:>8} {:>11}\n",
                       "indicator", "scored", "model", "persistence", "trend", "mean", "skill",
-                      "80% cov.", "raw model", "raw cov.");
+                      "80% cov.", "raw model", "raw cov.", "pers.+sprd");
   for (std::size_t r = 0; r < headline.size(); ++r) {
     const analysis::ScoreRow& row = headline[r];
     const auto& model = row[ForecastMethod::kEnsemble];
     const auto& raw = raw_headline[r][ForecastMethod::kEnsemble];
     text += fmt::format(
-        "  {:<22} {:>6} {:>11.4g} {:>11.4g} {:>11.4g} {:>11.4g} {:>7} {:>8} {:>11.4g} {:>8}\n",
+        "  {:<22} {:>6} {:>11.4g} {:>11.4g} {:>11.4g} {:>11.4g} {:>7} {:>8} {:>11.4g} {:>8} {:>11.4g}\n",
         row.indicator, model.count, model.crps, row[ForecastMethod::kPersistence].crps,
         row[ForecastMethod::kTrend].crps, row[ForecastMethod::kHistoricalMean].crps,
         std::isfinite(model.crps_skill) ? fmt::format("{:+.2f}", model.crps_skill) : "-",
         model.count > 0 ? fmt::format("{:.0f}%", 100 * model.coverage[1]) : "-", raw.crps,
-        raw.count > 0 ? fmt::format("{:.0f}%", 100 * raw.coverage[1]) : "-");
+        raw.count > 0 ? fmt::format("{:.0f}%", 100 * raw.coverage[1]) : "-",
+        persistence_headline[r][ForecastMethod::kEnsemble].crps);
   }
   text += "  (model: the ensemble with the error spread the calibration measured before the "
-          "origin; raw: the ensemble alone)\n";
+          "origin; raw: the ensemble alone; pers.+sprd: the last value with persistence's own "
+          "past error spread, the fair probabilistic benchmark)\n";
   text += fmt::format(
       "\nThe model beats persistence on {} of {} headline indicators at leads of {}+ years; its "
-      "80% intervals hold {} of the outcomes (a calibrated forecast holds about 80%).\n",
+      "80% intervals hold {} of the outcomes (a calibrated forecast holds about 80%). Against "
+      "persistence given its own past error spread, it is better on {} of them.\n",
       beats, compared, kHeadlineMinLead,
-      std::isfinite(coverage80) ? fmt::format("{:.0f}%", 100 * coverage80) : "none");
+      std::isfinite(coverage80) ? fmt::format("{:.0f}%", 100 * coverage80) : "none",
+      beats_spread_count);
   std::uint64_t diagnostics = 0;
   for (const auto& origin : result.origins) diagnostics += origin.diagnostics;
   if (diagnostics > 0) {

@@ -1541,7 +1541,8 @@ void write_backtest_scores(Out out, const json& doc) {
       "scope=\"col\">persistence</th><th scope=\"col\">trend</th><th scope=\"col\">historical "
       "mean</th><th scope=\"col\">skill</th><th scope=\"col\">50% held</th><th scope=\"col\">80% "
       "held</th><th scope=\"col\">95% held</th><th scope=\"col\">raw model</th><th "
-      "scope=\"col\">raw 80% held</th></tr></thead>\n<tbody>\n",
+      "scope=\"col\">raw 80% held</th><th scope=\"col\">persistence + spread</th></tr>"
+      "</thead>\n<tbody>\n",
       min_lead, min_lead,
       doc.at("settings").at("origins").size() == 1 ? "" : ", origins and leads");
   // Headline indicators first, in the document's order.
@@ -1571,7 +1572,7 @@ void write_backtest_scores(Out out, const json& doc) {
         out,
         "<tr><th scope=\"row\">{}{}<br><span class=\"note\">{}</span></th><td>{}</td>"
         "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td{}>{}</td><td>{}</td><td>{}</td>"
-        "<td>{}</td><td>{}</td><td>{}</td></tr>\n",
+        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
         text(row->at("name")),
         row->at("headline").get<bool>() ? "" : " <span class=\"tag\">not headline</span>",
         text(row->at("unit")), whole(model.at("count")), crps_cell("ensemble"),
@@ -1580,7 +1581,10 @@ void write_backtest_scores(Out out, const json& doc) {
         skill(model.at("crps_skill")), scored ? coverage_share(coverage.at("50")) : "—",
         scored ? coverage_share(coverage.at("80")) : "—",
         scored ? coverage_share(coverage.at("95")) : "—", score(raw.at("crps")),
-        raw_scored ? coverage_share(raw.at("coverage").at("80")) : "—");
+        raw_scored ? coverage_share(raw.at("coverage").at("80")) : "—",
+        // Older documents have no spread persistence.
+        row->contains("persistence_spread") ? score(row->at("persistence_spread").at("crps"))
+                                            : "—");
   }
   fmt::format_to(
       out,
@@ -1591,7 +1595,11 @@ void write_backtest_scores(Out out, const json& doc) {
       "forecast holds about 50%, 80% and 95%. Fewer means the intervals are too narrow "
       "(overconfident), more that they are too wide. The <b>raw model</b> is the ensemble "
       "without the error spread the calibration measured before the origin: the model's own "
-      "uncertainty alone. <b>Scored</b> counts the (country, year) outcomes.</p>\n</section>\n");
+      "uncertainty alone. <b>Persistence + spread</b> is the last observed value with the spread "
+      "of persistence's own errors before the origin: a forecast that knows how much things "
+      "usually move but not which way. It is the fair test of whether the model adds anything "
+      "beyond honest uncertainty. <b>Scored</b> counts the (country, year) outcomes.</p>\n"
+      "</section>\n");
 }
 
 void write_backtest_skill(Out out, const json& doc) {

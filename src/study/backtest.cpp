@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "analysis/statistics.hpp"
 #include "core/distributions.hpp"
@@ -49,12 +50,42 @@ void dress(std::vector<double>& values, const ForecastError& error, int lead,
   }
 }
 
+// Persistence's own error spread, measured before the origin: at lead k, the root mean square
+// over countries of T(value in y) - T(value in y - k), for years y - k >= first_year and
+// y <= origin (T: log1p for log-scale observations). It makes persistence a probabilistic
+// forecast judged on the same terms as the model's.
+ForecastError persistence_error(const data::Panel& known, const Observation& obs,
+                                const std::vector<std::string>& countries, int first_year,
+                                int origin, int horizon) {
+  auto transformed = [&obs](double v) { return obs.log_scale ? std::log1p(std::max(v, 0.0)) : v; };
+  ForecastError error;
+  error.indicator = obs.indicator;
+  error.log_scale = obs.log_scale;
+  for (int k = 1; k <= horizon; ++k) {
+    double sum = 0;
+    std::size_t count = 0;
+    for (const auto& country : countries) {
+      for (int y = first_year + k; y <= origin; ++y) {
+        auto later = known.value(obs.indicator, country, y, data::Values::kObservedOnly);
+        auto earlier = known.value(obs.indicator, country, y - k, data::Values::kObservedOnly);
+        if (!later || !earlier) continue;
+        const double d = transformed(*later) - transformed(*earlier);
+        sum += d * d;
+        ++count;
+      }
+    }
+    error.sd_by_lead.push_back(count > 0 ? std::sqrt(sum / static_cast<double>(count))
+                                         : std::numeric_limits<double>::quiet_NaN());
+  }
+  return error;
+}
+
 // Forecasts and records of one origin from the forecast run's members.
 void collect(const engine::Plan& plan, const engine::TrajectoryCollector& collector,
              const std::vector<Observation>& observations, const data::Panel& known,
              const data::Panel& full, int origin, int horizon, std::uint64_t members,
              const std::vector<ForecastError>* errors, std::uint64_t dress_seed,
-             OriginResult& out, BacktestResult& result) {
+             int window_start, OriginResult& out, BacktestResult& result) {
   const engine::RunLayout& layout = collector.layout();
   for (std::uint32_t o = 0; o < observations.size(); ++o) {
     const Observation& obs = observations[o];
@@ -65,6 +96,10 @@ void collect(const engine::Plan& plan, const engine::TrajectoryCollector& collec
       }
     }
     const data::Indicator* info = known.find_indicator(obs.indicator);
+    const engine::Variable& observed_var = plan.variables[*plan.find_variable(obs.variable)];
+    const ForecastError persistence_spread =
+        persistence_error(known, obs, plan.dimensions[observed_var.dims[0]].elements, window_start,
+                          origin, horizon);
     const engine::Variable& var = plan.variables[*plan.find_variable(obs.variable)];
     const auto& countries = plan.dimensions[var.dims[0]].elements;
     for (std::uint32_t e = 0; e < countries.size(); ++e) {
@@ -117,6 +152,10 @@ void collect(const engine::Plan& plan, const engine::TrajectoryCollector& collec
         if (history) record.baselines = analysis::baseline_forecasts(*history, lead);
         analysis::ForecastRecord raw_record = record;
         raw_record.members = std::move(raw);
+        analysis::ForecastRecord persistence_record = record;
+        persistence_record.members.assign(members, record.baselines.persistence);
+        dress(persistence_record.members, persistence_spread, lead, info, dress_seed + 1, o, e);
+        result.persistence_records.push_back(std::move(persistence_record));
         result.records.push_back(std::move(record));
         result.raw_records.push_back(std::move(raw_record));
       }
@@ -199,11 +238,13 @@ BacktestResult run_backtest(const BacktestRequest& request, const BacktestProgre
     });
     out.diagnostics = report.diagnostic_count;
     collect(*plan, collector, observations, known, full, origin, request.horizon, request.members,
-            out.calibration ? &out.calibration->errors : nullptr, request.seed + 2, out, result);
+            out.calibration ? &out.calibration->errors : nullptr, request.seed + 2,
+            origin - request.calibration_years, out, result);
     result.origins.push_back(std::move(out));
   }
   result.table = analysis::score_table(result.records);
   result.raw_table = analysis::score_table(result.raw_records);
+  result.persistence_table = analysis::score_table(result.persistence_records);
   return result;
 }
 

@@ -64,7 +64,12 @@ struct BacktestResult {
   // spread added to its members (calibration.hpp's ForecastError; with fixed sets there is
   // none and these equal the raw ones), and the model's members as they came out.
   std::vector<analysis::ForecastRecord> records, raw_records;
-  std::vector<analysis::ScoreRow> table, raw_table;  // score_table of each
+  // Persistence made probabilistic: members spread around the last observed value by
+  // persistence's own errors at each lead over the calibration window, measured before the
+  // origin. The fair test of whether the model's ensemble adds anything beyond honest
+  // uncertainty around the last value (its "ensemble" scores; the baselines are the same).
+  std::vector<analysis::ForecastRecord> persistence_records;
+  std::vector<analysis::ScoreRow> table, raw_table, persistence_table;  // score_table of each
 };
 
 // Stages reported to progress: ("calibrating", origin, done, total) and so on.
