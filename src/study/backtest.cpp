@@ -19,11 +19,6 @@ namespace latwin::study {
 
 namespace {
 
-std::size_t saved_position(const engine::RunLayout& layout, std::uint32_t slot) {
-  auto it = std::find(layout.save_slots.begin(), layout.save_slots.end(), slot);
-  return static_cast<std::size_t>(it - layout.save_slots.begin());
-}
-
 // Adds the calibration's error spread to members, in the observation's scale, keeping values
 // inside the indicator's valid range. Draws are keyed by (seed, member, indicator, country,
 // lead), so they do not depend on threads or on which other cells exist.
@@ -104,7 +99,7 @@ void collect(const engine::Plan& plan, const engine::TrajectoryCollector& collec
     const auto& countries = plan.dimensions[var.dims[0]].elements;
     for (std::uint32_t e = 0; e < countries.size(); ++e) {
       const std::string& country = countries[e];
-      const std::size_t slot = saved_position(layout, var.first_slot + e);
+      const std::size_t slot = layout.saved_position(var.first_slot + e);
       // Baselines see the history as known at the origin: the vintage's source values.
       std::optional<data::PanelSeries> past =
           known.series(obs.indicator, country, data::Values::kObservedOnly);

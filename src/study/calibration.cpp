@@ -31,11 +31,6 @@ struct ObservedSeries {
   double scale = 1;
 };
 
-std::size_t saved_position(const engine::RunLayout& layout, std::uint32_t slot) {
-  auto it = std::find(layout.save_slots.begin(), layout.save_slots.end(), slot);
-  return static_cast<std::size_t>(it - layout.save_slots.begin());
-}
-
 }  // namespace
 
 engine::ParameterSets uncertain_parameter_columns(const engine::Plan& plan) {
@@ -145,7 +140,7 @@ CalibrationResult calibrate(const CalibrationRequest& request,
         auto value = request.panel->value(obs.indicator, elements[e], static_cast<int>(time),
                                           data::Values::kObservedOnly);
         if (!value || !std::isfinite(*value)) continue;
-        series.slot_index.push_back(saved_position(layout, var.first_slot + e));
+        series.slot_index.push_back(layout.saved_position(var.first_slot + e));
         series.time_index.push_back(t);
         series.value.push_back(transformed(*value, obs.log_scale));
       }

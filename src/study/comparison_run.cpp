@@ -9,15 +9,6 @@
 
 namespace latwin::study {
 
-namespace {
-
-std::size_t saved_position(const engine::RunLayout& layout, std::uint32_t slot) {
-  auto it = std::find(layout.save_slots.begin(), layout.save_slots.end(), slot);
-  return static_cast<std::size_t>(it - layout.save_slots.begin());
-}
-
-}  // namespace
-
 std::vector<std::string> component_variables(const engine::Plan& plan, const std::string& prefix) {
   std::vector<std::string> names;
   for (const auto& var : plan.variables) {
@@ -78,7 +69,7 @@ ComparisonRun run_comparison(const ComparisonRequest& request,
     analysis::StrategySamples sample;
     sample.name = strategy.name;
     for (const auto& name : outcomes) {
-      std::size_t slot = saved_position(layout, plan.variables[*plan.find_variable(name)].first_slot);
+      std::size_t slot = layout.saved_position(plan.variables[*plan.find_variable(name)].first_slot);
       std::vector<std::vector<double>> by_year(run.years.size(), std::vector<double>(members));
       for (std::size_t t = 0; t < run.years.size(); ++t) {
         for (std::uint64_t m = 0; m < members; ++m) by_year[t][m] = collector.at(slot, t, m);
@@ -86,7 +77,7 @@ ComparisonRun run_comparison(const ComparisonRequest& request,
       sample.outcomes.push_back(std::move(by_year));
     }
     for (std::uint32_t e = 0; e < country_var.element_count; ++e) {
-      std::size_t slot = saved_position(layout, country_var.first_slot + e);
+      std::size_t slot = layout.saved_position(country_var.first_slot + e);
       std::vector<double> values(members);
       for (std::uint64_t m = 0; m < members; ++m) values[m] = collector.at(slot, last, m);
       sample.countries.push_back(std::move(values));

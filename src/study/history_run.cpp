@@ -28,11 +28,6 @@ std::array<double, 3> percentiles(const std::vector<double>& values) {
   return out;
 }
 
-std::size_t saved_position(const engine::RunLayout& layout, std::uint32_t slot) {
-  auto it = std::find(layout.save_slots.begin(), layout.save_slots.end(), slot);
-  return static_cast<std::size_t>(it - layout.save_slots.begin());
-}
-
 }  // namespace
 
 HistoryResult run_history(const HistoryRequest& request) {
@@ -94,7 +89,7 @@ HistoryResult run_history(const HistoryRequest& request) {
               request.countries.end()) {
         continue;
       }
-      const std::size_t slot = saved_position(layout, var.first_slot + e);
+      const std::size_t slot = layout.saved_position(var.first_slot + e);
       for (std::size_t t = 0; t < layout.save_times.size(); ++t) {
         HistoryCell cell;
         cell.indicator = obs.indicator;

@@ -4,8 +4,9 @@
 // hemisphere: three countries, a money instrument, a pressure instrument, scenario inputs and
 // a shock.
 //
-// The input's first byte picks the reader (bit 1 set: parameter sets; else even: scenario,
-// odd: strategy under a fixed scenario); the rest is the YAML text. Any outcome but success or
+// The input's first byte picks the reader (bit 2 set: a model's observations file; else bit 1
+// set: parameter sets; else even: scenario, odd: strategy under a fixed scenario); the rest
+// is the YAML text. Any outcome but success or
 // latwin::InputError is a failure, and so is an expanded strategy with a negative, non-finite
 // or unbudgeted amount, or parameter sets that are inconsistent or do not print and read back
 // as themselves.
@@ -20,6 +21,7 @@
 #include "policy/parameter_file.hpp"
 #include "policy/scenario.hpp"
 #include "policy/strategy.hpp"
+#include "study/observations.hpp"
 
 namespace latwin::fuzz {
 
@@ -77,6 +79,23 @@ inline std::string check_parameter_file(const std::string& text) {
   return "";
 }
 
+// Empty when an observations file read correctly; otherwise what is wrong with what was read.
+inline std::string check_observations_file(const std::string& text) {
+  study::ObservationSpec spec = study::parse_observations("fuzz.yaml", text);
+  if (spec.observations.empty()) return "observations read without any observation";
+  for (std::size_t i = 0; i < spec.observations.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (spec.observations[i].indicator == spec.observations[j].indicator) {
+        return "an indicator read twice";
+      }
+    }
+  }
+  if (!spec.aid.aid_indicator.empty() && spec.aid.reference_variable.empty()) {
+    return "historical aid read without a reference";
+  }
+  return "";
+}
+
 // Empty when the input was handled correctly; otherwise what went wrong.
 inline std::string check_policy_readers(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return "";
@@ -84,6 +103,7 @@ inline std::string check_policy_readers(const std::uint8_t* data, std::size_t si
   const bool strategy = (data[0] & 1) != 0;
   std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
   try {
+    if ((data[0] & 4) != 0) return check_observations_file(text);
     if (parameters) return check_parameter_file(text);
     if (!strategy) {
       policy::Scenario s = policy::parse_scenario("fuzz.yaml", text, policy_fuzz_model());

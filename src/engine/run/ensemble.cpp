@@ -813,4 +813,9 @@ double TrajectoryCollector::value(const std::string& name, const std::string& el
   throw ModelError(fmt::format("'{}' has no element '{}'", name, element));
 }
 
+std::size_t RunLayout::saved_position(std::uint32_t slot) const {
+  return static_cast<std::size_t>(std::find(save_slots.begin(), save_slots.end(), slot) -
+                                  save_slots.begin());
+}
+
 }  // namespace latwin::engine

@@ -113,6 +113,10 @@ struct RunLayout {
   std::vector<std::uint32_t> save_slots; // every element of every saved variable, in order
   std::uint64_t first_member = 0;
   std::uint64_t members = 0;
+
+  // Position of slot in save_slots (the slot index sinks and TrajectoryCollector::at take);
+  // save_slots.size() when the slot is not saved.
+  std::size_t saved_position(std::uint32_t slot) const;
 };
 
 // One finished batch: values[(slot_idx * times + time_idx) * lanes + lane].

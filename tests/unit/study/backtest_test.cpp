@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "../../support/growth_data.hpp"
 #include "../../support/temp_dir.hpp"
 #include "core/error.hpp"
 
@@ -134,23 +135,7 @@ class ExactModelBacktest : public test::TempDirTest {};
 // its forecasts then land on the observations lead by lead (an off-by-one year would miss by
 // 5%), and persistence, which stands still, misses by 5% a year of lead.
 TEST_F(ExactModelBacktest, ForecastsLandOnTheObservationsAtEveryLead) {
-  std::filesystem::create_directories(dir_ / "data");
-  std::ofstream(dir_ / "data/countries.csv") << "iso3,name\nAAA,Country A\nBBB,Country B\n";
-  std::ofstream(dir_ / "data/indicators.csv")
-      << "id,name,unit,area,lower,upper,interpolate_max_gap,carry_forward_max,source,licence,"
-         "transformation,countries,first_year,last_year,observed,filled\n"
-         "level,Level (synthetic),1,economy,0,,0,0,synthetic,none,none,2,2000,2012,26,0\n";
-  {
-    std::ofstream panel(dir_ / "data/panel.csv");
-    panel << "iso3,year,indicator,value,flag,source\n";
-    for (const auto& [iso3, base] : {std::pair{"AAA", 100.0}, std::pair{"BBB", 40.0}}) {
-      double value = base;
-      for (int year = 2000; year <= 2012; ++year) {
-        panel << fmt::format("{},{},level,{:.17g},observed,synthetic\n", iso3, year, value);
-        value *= 1.05;
-      }
-    }
-  }
+  test::write_growth_data(dir_ / "data");
   std::ofstream(dir_ / "growth.lw")
       << "simulation start = 2000 stop = 2010 dt = 1 save_every = 1\n"
          "dimension country = table(\"countries\")\n"

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "../../support/growth_data.hpp"
 #include "../../support/temp_dir.hpp"
 #include "core/error.hpp"
 #include "data/panel.hpp"
@@ -27,30 +28,11 @@ stock level[country] [1] = data("level", start) "a level (test)"
   inflow rise [1/year] = growth * level
 )lw";
 
-// Writes a data folder where level = base * 1.05^(year - 2000), 2000 to 2012.
-void write_growth_data(const std::filesystem::path& dir) {
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir / "countries.csv") << "iso3,name\nAAA,Country A\nBBB,Country B\n";
-  std::ofstream(dir / "indicators.csv")
-      << "id,name,unit,area,lower,upper,interpolate_max_gap,carry_forward_max,source,licence,"
-         "transformation,countries,first_year,last_year,observed,filled\n"
-         "level,Level (synthetic),1,economy,0,,0,0,synthetic,none,none,2,2000,2012,26,0\n";
-  std::ofstream panel(dir / "panel.csv");
-  panel << "iso3,year,indicator,value,flag,source\n";
-  for (const auto& [iso3, base] : {std::pair{"AAA", 100.0}, std::pair{"BBB", 40.0}}) {
-    double value = base;
-    for (int year = 2000; year <= 2012; ++year) {
-      panel << fmt::format("{},{},level,{:.17g},observed,synthetic\n", iso3, year, value);
-      value *= 1.05;
-    }
-  }
-}
-
 class CalibrationTest : public test::TempDirTest {
  protected:
   void SetUp() override {
     TempDirTest::SetUp();
-    write_growth_data(dir_ / "data");
+    test::write_growth_data(dir_ / "data");
     panel_ = std::make_unique<data::Panel>((dir_ / "data").string(), data::Dictionary::kRequired);
     source_ = std::make_unique<data::PanelDataSource>(*panel_);
     compiled_ = engine::compile_text(kGrowthModel, source_.get());
