@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <memory>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -234,6 +235,13 @@ int run_backtest_command(const BacktestOptions& options) {
   request.threads = options.threads;
   if (params) request.fixed_sets = params->sets;
 
+  // The store is opened before the long part, so a wrong --store fails at once.
+  std::unique_ptr<store::Store> store;
+  if (!options.no_store) {
+    store = std::make_unique<store::Store>(options.store.empty() ? store::default_store_path()
+                                                                 : fs::path(options.store));
+  }
+
   ProgressLine progress(1, !options.quiet && ::isatty(STDERR_FILENO) != 0, "");
   study::BacktestResult result = study::run_backtest(
       request, [&progress](const std::string& stage, int origin, std::uint64_t done,
@@ -409,9 +417,7 @@ int run_backtest_command(const BacktestOptions& options) {
   }
   std::int64_t run_id = 0;
   std::string store_path;
-  if (!options.no_store) {
-    store::Store store(options.store.empty() ? store::default_store_path()
-                                             : fs::path(options.store));
+  if (store) {
     store::RunRecord record;
     record.kind = "backtest";
     record.label = options.label;
@@ -435,8 +441,8 @@ int run_backtest_command(const BacktestOptions& options) {
     record.scenario = fs::path(setup.scenario_path).stem().string();
     record.inputs = backtest_inputs(setup, options);
     record.document = document_text;
-    run_id = store.save(record);
-    store_path = store.path().string();
+    run_id = store->save(record);
+    store_path = store->path().string();
   }
 
   // The answer, plainly.

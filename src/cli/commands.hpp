@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.hpp"  // utc_now(), for the records commands write
 #include "data/panel.hpp"
 #include "engine/compile/compiler.hpp"
 
@@ -76,8 +77,6 @@ void create_output_folder(const std::string& path);
 // The model folder to use: model_dir when given, else ./models/hemisphere when it exists,
 // else the project's models/hemisphere.
 std::string resolve_model_dir(const std::string& model_dir);
-// Now, in UTC, as ISO 8601 (2026-11-29T12:00:00Z): when a run was made.
-std::string utc_now();
 
 // The project's folder (models/, strategies/, scenarios/): $LATWIN_PROJECT_DIR when set (set
 // but empty: none), else the folder compiled in.

@@ -85,15 +85,6 @@ std::string resolve_model_dir(const std::string& model_dir) {
   return (std::filesystem::path(project_dir()) / "models/hemisphere").string();
 }
 
-std::string utc_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
 std::string project_dir() {
   if (const char* from_env = std::getenv("LATWIN_PROJECT_DIR")) return from_env;
   return LATWIN_PROJECT_DIR;

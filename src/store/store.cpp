@@ -18,6 +18,7 @@
 #include <string_view>
 #include <thread>
 
+#include "core/clock.hpp"
 #include "core/error.hpp"
 
 namespace latwin::store {
@@ -274,15 +275,6 @@ void migrate(sqlite3* db, const fs::path& path) {
     exec(db, path, stamp.c_str(), doing);
     transaction.commit();
   }
-}
-
-std::string utc_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
 }
 
 std::uint64_t parse_count(const std::string& text, const fs::path& path, std::int64_t id,

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -77,6 +78,18 @@ TEST_F(BacktestReportCliTest, NoStoreKeepsNothing) {
   EXPECT_THAT(run.out, ::testing::Not(HasSubstr("Stored as run")));
   EXPECT_FALSE(std::filesystem::exists(dir_ / "bt/report.html"));
   EXPECT_TRUE(std::filesystem::exists(dir_ / "bt/backtest.json"));
+}
+
+// The store is opened before the forecasts are made: a store that cannot be opened fails the
+// command before it runs or writes anything.
+TEST_F(BacktestReportCliTest, AStoreThatCannotBeOpenedFailsBeforeTheRun) {
+  std::ofstream(dir_ / "not-a-folder") << "a file, not a folder\n";
+  CliRun run = latwin(
+      "backtest --origin 2014 --horizon 2 --draws 40 --accept 4 --members 8 "
+      "--quiet --store not-a-folder/runs.sqlite --out bt");
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_THAT(run.err, HasSubstr("not-a-folder"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "bt/backtest.json"));
 }
 
 }  // namespace
